@@ -1,0 +1,34 @@
+# rapport: `make run` installs, migrates, seeds demo data when empty and serves on :8000;
+# `make test` installs and runs the whole suite (lint, types, tests on SQLite and PostgreSQL).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/rapport db upgrade
+	$(BIN)/rapport demo --if-empty
+	$(BIN)/rapport serve
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+bench: install
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) rapport.db rapport.db-wal rapport.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""Settings, read once from the environment (prefix ``RAPPORT_``) and passed down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one rapport process."""
+
+    model_config = SettingsConfigDict(env_prefix="RAPPORT_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///rapport.db"
+    time_zone: str = "UTC"
+    user_id: str = "ADMIN"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    attachment_storage_dir: str | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone name
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_engine(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("RAPPORT_DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL")
+        return value
+
+    def today(self) -> dt.date:
+        """Today in the configured time zone: the default work date (K18)."""
+        return dt.datetime.now(ZoneInfo(self.time_zone)).date()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

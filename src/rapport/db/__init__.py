@@ -1,0 +1,1 @@
+"""Database access: engine, models, sessions and migrations. Only db/ and services/ use SQLAlchemy."""

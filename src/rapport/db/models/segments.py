@@ -1,0 +1,211 @@
+"""Segments: header, lines, language rows, criteria log, saved criteria and the undo journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rapport.db.models.base import (
+    CODE,
+    Base,
+    code_pk,
+    code_plain,
+    code_ref,
+    created_at,
+    date_col,
+    enum_col,
+    flag,
+    minutes,
+    money,
+    text_col,
+)
+
+
+def segment_fk() -> Mapped[str]:
+    """The owning segment; its rows go when the segment is deleted."""
+    return mapped_column(
+        String(CODE), ForeignKey("segment_header.no", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class SegmentHeader(Base):
+    """A segment (SPEC §2.9). Counts and sums (lines, cost, criteria actions) are computed."""
+
+    __tablename__ = "segment_header"
+    no: Mapped[str] = code_pk()
+    description: Mapped[str] = text_col(100)
+    campaign_no: Mapped[str | None] = code_ref("campaign.no")
+    salesperson_code: Mapped[str | None] = code_ref("salesperson.code")
+    date: Mapped[dt.date | None] = date_col()
+    interaction_template_code: Mapped[str | None] = code_ref("interaction_template.code")
+    interaction_group_code: Mapped[str | None] = code_ref("interaction_group.code")
+    language_code_default: Mapped[str] = text_col(CODE)
+    word_template_code: Mapped[str | None] = code_ref("word_template.code")
+    modified_word_template: Mapped[int | None] = mapped_column(
+        ForeignKey("attachment.no"), nullable=True
+    )
+    ignore_contact_corres_type: Mapped[bool] = flag()
+    correspondence_type_default: Mapped[str] = enum_col()
+    information_flow: Mapped[str] = enum_col()
+    initiated_by: Mapped[str] = enum_col()
+    unit_cost: Mapped[float] = money()
+    unit_duration: Mapped[int] = minutes()
+    campaign_target: Mapped[bool] = flag()
+    campaign_response: Mapped[bool] = flag()
+    send_word_docs_as_attmt: Mapped[bool] = flag()
+    no_series: Mapped[str | None] = code_ref("number_series.code")
+    user_id: Mapped[str] = text_col(50)
+    created_at: Mapped[dt.datetime] = created_at()
+
+
+class LineData:
+    """The per-line interaction data of a segment line (SPEC §2.10), shared by the undo journal."""
+
+    contact_no: Mapped[str | None] = code_plain()
+    contact_company_no: Mapped[str | None] = code_plain()
+    contact_alt_address_code: Mapped[str | None] = code_plain()
+    contact_excluded: Mapped[bool] = flag()
+    description: Mapped[str] = text_col(100)
+    campaign_no: Mapped[str | None] = code_plain()
+    salesperson_code: Mapped[str | None] = code_plain()
+    correspondence_type: Mapped[str] = enum_col()
+    interaction_template_code: Mapped[str | None] = code_plain()
+    interaction_group_code: Mapped[str | None] = code_plain()
+    cost: Mapped[float] = money()
+    duration: Mapped[int] = minutes()
+    date: Mapped[dt.date | None] = date_col()
+    time_of_interaction: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
+    campaign_target: Mapped[bool] = flag()
+    campaign_response: Mapped[bool] = flag()
+    information_flow: Mapped[str] = enum_col()
+    initiated_by: Mapped[str] = enum_col()
+    send_word_doc_as_attmt: Mapped[bool] = flag()
+    word_template_code: Mapped[str | None] = code_plain()
+    language_code: Mapped[str] = text_col(CODE)
+    subject: Mapped[str] = text_col(100)
+    attachment_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    evaluation: Mapped[str] = enum_col()
+    attempt_failed: Mapped[bool] = flag()
+    todo_no: Mapped[str] = text_col(CODE)
+    opportunity_no: Mapped[str] = text_col(CODE)
+    document_type: Mapped[str] = enum_col()
+    document_no: Mapped[str] = text_col(CODE)
+    version_no: Mapped[int] = minutes()
+    doc_no_occurrence: Mapped[int] = minutes()
+    contact_via: Mapped[str] = text_col(80)
+    campaign_entry_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    merged: Mapped[bool] = flag()
+
+
+class SegmentLine(LineData, Base):
+    """One contact occurrence in a segment; line numbers step by 10 000."""
+
+    __tablename__ = "segment_line"
+    segment_no: Mapped[str] = segment_fk()
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    __table_args__ = (
+        ForeignKeyConstraint(["contact_no"], ["contact.no"]),
+        ForeignKeyConstraint(["campaign_no"], ["campaign.no"]),
+        ForeignKeyConstraint(["salesperson_code"], ["salesperson.code"]),
+        ForeignKeyConstraint(["interaction_template_code"], ["interaction_template.code"]),
+        Index("ix_segment_line_contact", "contact_no"),
+        Index("ix_segment_line_segment_contact", "segment_no", "contact_no"),
+    )
+
+
+class SegmentHistory(LineData, Base):
+    """The undo journal (SPEC §2.14, A3/K1).
+
+    One row per line an action inserted or deleted, keyed by the action number that caused it.
+    Deletion rows keep a full snapshot of the deleted line so Go Back restores it exactly.
+    """
+
+    __tablename__ = "segment_history"
+    segment_no: Mapped[str] = segment_fk()
+    segment_action_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    action_taken: Mapped[str] = enum_col("Insertion")
+
+
+class SegmentInteractionLanguage(Base):
+    """Attachment/subject per language: line 0 = header level (inherited), else unique to a line."""
+
+    __tablename__ = "segment_interaction_language"
+    segment_no: Mapped[str] = segment_fk()
+    segment_line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    language_code: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    description: Mapped[str] = text_col(100)
+    attachment_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    subject: Mapped[str] = text_col(100)
+    word_template_code: Mapped[str | None] = code_plain()
+
+
+class SegmentLanguageHistory(Base):
+    """Snapshots of line-level language rows removed with their line, for exact undo."""
+
+    __tablename__ = "segment_language_history"
+    segment_no: Mapped[str] = segment_fk()
+    segment_action_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    segment_line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    language_code: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    description: Mapped[str] = text_col(100)
+    attachment_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    subject: Mapped[str] = text_col(100)
+    word_template_code: Mapped[str | None] = code_plain()
+
+
+class CriteriaLineData:
+    """An Action row (with its options) or a Filter row (section + filters) of a criteria log."""
+
+    type: Mapped[str] = enum_col("Action")
+    action: Mapped[str] = enum_col()
+    table_name: Mapped[str] = text_col(30)
+    # Filter rows: JSON object {field: expression}, parameters only — never SQL.
+    table_view: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    allow_existing_contacts: Mapped[bool] = flag()
+    expand_contact: Mapped[bool] = flag()
+    allow_company_with_persons: Mapped[bool] = flag()
+    ignore_exclusion: Mapped[bool] = flag()
+    entire_companies: Mapped[bool] = flag()
+    no_of_filters: Mapped[int] = minutes()
+
+
+class SegmentCriteriaLine(CriteriaLineData, Base):
+    """The criteria log of a segment; line numbers are 1, 2, 3 …"""
+
+    __tablename__ = "segment_criteria_line"
+    segment_no: Mapped[str] = segment_fk()
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class SavedSegmentCriteria(Base):
+    """Saved Segment Criteria (SPEC §2.13); the number of actions is computed."""
+
+    __tablename__ = "saved_segment_criteria"
+    code: Mapped[str] = code_pk()
+    description: Mapped[str] = text_col(100)
+    user_id: Mapped[str] = text_col(50)
+    created_at: Mapped[dt.datetime] = created_at()
+
+
+class SavedSegmentCriteriaLine(CriteriaLineData, Base):
+    __tablename__ = "saved_segment_criteria_line"
+    segment_criteria_code: Mapped[str] = mapped_column(
+        String(CODE),
+        ForeignKey("saved_segment_criteria.code", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+

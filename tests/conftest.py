@@ -1,0 +1,152 @@
+"""Test infrastructure: every database test runs on SQLite and on PostgreSQL.
+
+Fixtures
+- ``backend``: "sqlite" or "postgresql" (the database tests are parametrized over both).
+- ``engine``: an Engine on a fully migrated, empty database. Tests may commit freely; the
+  database is emptied after each test (SQLite: a fresh copy of a migrated file; PostgreSQL: a
+  private database per test session, truncated after each test).
+- ``factory``: a sessionmaker on ``engine``.
+- ``tx``: a function opening ``transaction(factory, user_id="U1", work_date=2025-03-10)``, the
+  unit of work services run in (see rapport.services.context).
+
+PostgreSQL is reached at RAPPORT_TEST_PG_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
+When it is unreachable the PostgreSQL variants are skipped, unless CI=true: then the run fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from rapport.db.engine import make_engine
+from rapport.db.migrate import upgrade
+from rapport.db.models import Base
+from rapport.db.session import session_factory
+from rapport.services.context import Ctx, transaction
+
+PG_URL = os.environ.get(
+    "RAPPORT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+WORK_DATE = dt.date(2025, 3, 10)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_admin_engine() -> Engine | None:
+    engine = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "unreachable"
+        engine.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is unreachable at {PG_URL} and CI=true: {exc}")
+        return None
+    return engine
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database file, copied for every test."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url(worker_id: str) -> Iterator[str | None]:
+    """A private, migrated PostgreSQL database for this test session (and xdist worker)."""
+    admin = _pg_admin_engine()
+    if admin is None:
+        yield None
+        return
+    name = f"rapport_t_{worker_id}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """The xdist worker id, or "main" without xdist."""
+    workerinput = getattr(request.config, "workerinput", None)
+    return workerinput["workerid"] if workerinput else "main"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _truncate_all(engine: Engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def engine(
+    backend: str, sqlite_template: Path, pg_url: str | None, tmp_path: Path
+) -> Iterator[Engine]:
+    """An Engine on a migrated, empty database of the parametrized backend."""
+    if backend == "sqlite":
+        path = tmp_path / "rapport.db"
+        shutil.copyfile(sqlite_template, path)
+        eng = make_engine(f"sqlite:///{path}")
+        yield eng
+        eng.dispose()
+        return
+    if pg_url is None:
+        pytest.skip("PostgreSQL is not reachable (set CI=true to make this an error)")
+    eng = make_engine(pg_url)
+    yield eng
+    eng.dispose()
+    cleaner = make_engine(pg_url)
+    _truncate_all(cleaner)
+    cleaner.dispose()
+
+
+@pytest.fixture
+def factory(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)
+
+
+TxFactory = Callable[..., AbstractContextManager[Ctx]]
+
+
+@pytest.fixture
+def tx(factory: sessionmaker[Session]) -> TxFactory:
+    """``with tx() as ctx:`` opens one use-case transaction as user U1 on the fixture work date."""
+
+    def open_tx(user_id: str = "U1", work_date: dt.date = WORK_DATE) -> AbstractContextManager[Ctx]:
+        return transaction(factory, user_id=user_id, work_date=work_date)
+
+    return open_tx
+
+
+@pytest.fixture
+def fixture_db(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The database with SPEC §5.1 ("the fixture") committed; returns the session factory."""
+    from tests.builders import spec_fixture
+
+    with factory.begin() as session:
+        spec_fixture(session)
+    return factory
