@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     @classmethod
     def _supported_engine(cls, value: str) -> str:
         if not value.startswith(("sqlite", "postgresql")):
-            raise ValueError("RAPPORT_DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL")
+            raise ValueError("RAPPORT_DATABASE_URL must be sqlite:// or postgresql+psycopg://")
         return value
 
     def today(self) -> dt.date:

@@ -37,7 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(RapportError)
     async def _rapport_error(_request: Request, exc: RapportError) -> JSONResponse:
         body = {"type": f"urn:rapport:error:{exc.code}", "title": exc.message, **exc.facts()}
-        return JSONResponse(body, status_code=_status_of(exc), media_type="application/problem+json")
+        return JSONResponse(
+            body, status_code=_status_of(exc), media_type="application/problem+json"
+        )
 
     @app.get("/health", operation_id="health")
     def health() -> dict[str, str]:

@@ -28,7 +28,9 @@ def main_options(
     ] = None,
     work_date: Annotated[
         str | None,
-        typer.Option("--work-date", help="Work date YYYY-MM-DD (default: today in RAPPORT_TIME_ZONE)."),
+        typer.Option(
+            "--work-date", help="Work date YYYY-MM-DD (default: today in RAPPORT_TIME_ZONE)."
+        ),
     ] = None,
 ) -> None:
     """Global options, valid for every command."""
@@ -37,7 +39,9 @@ def main_options(
         try:
             state.work_date = dt.date.fromisoformat(work_date)
         except ValueError:
-            raise typer.BadParameter(f"{work_date!r} is not a date YYYY-MM-DD", param_hint="--work-date") from None
+            raise typer.BadParameter(
+                f"{work_date!r} is not a date YYYY-MM-DD", param_hint="--work-date"
+            ) from None
 
 
 def _register() -> None:

@@ -1,1 +1,1 @@
-"""Database access: engine, models, sessions and migrations. Only db/ and services/ use SQLAlchemy."""
+"""Database access: engine, models, sessions, migrations (only db/ and services/ use SQLAlchemy)."""

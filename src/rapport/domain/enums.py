@@ -1,4 +1,4 @@
-"""The reference's enumerations (SPEC §2.19). Stored values are the captions, in declaration order."""
+"""The reference's enumerations (SPEC §2.19); stored values are the captions, in declared order."""
 
 from __future__ import annotations
 

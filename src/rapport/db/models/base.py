@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -14,10 +15,11 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
-
+    Table,
     func,
     text,
 )
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -36,12 +38,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def table(model: type[Base]) -> Table:
+    """The Core Table of a model, typed as such, for set-based statements."""
+    return cast(Table, model.__table__)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows affected by an INSERT/UPDATE/DELETE (INSERT … SELECT needs preserve_rowcount)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
 def code_pk() -> Mapped[str]:
     """A Code[20] primary key."""
     return mapped_column(String(CODE), primary_key=True)
 
 
-def code_ref(target: str, *, index: bool = False, ondelete: str | None = None) -> Mapped[str | None]:
+def code_ref(
+    target: str, *, index: bool = False, ondelete: str | None = None
+) -> Mapped[str | None]:
     """A nullable reference to another table's code (NULL = blank, as FKs cannot point at '')."""
     return mapped_column(
         String(CODE), ForeignKey(target, ondelete=ondelete), nullable=True, index=index

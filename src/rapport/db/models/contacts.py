@@ -158,8 +158,10 @@ class ContactProfileAnswer(Base):
     __table_args__ = (
         ForeignKeyConstraint(
             ["profile_questionnaire_code", "line_no"],
-            ["profile_questionnaire_line.profile_questionnaire_code",
-             "profile_questionnaire_line.line_no"],
+            [
+                "profile_questionnaire_line.profile_questionnaire_code",
+                "profile_questionnaire_line.line_no",
+            ],
             ondelete="CASCADE",
         ),
         Index("ix_contact_profile_answer_line", "profile_questionnaire_code", "line_no"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -64,7 +65,7 @@ class InteractionTemplate(Base):
         String(CODE), ForeignKey("interaction_group.code"), nullable=False, index=True
     )
     description: Mapped[str] = text_col(100)
-    unit_cost: Mapped[float] = money()
+    unit_cost: Mapped[Decimal] = money()
     unit_duration: Mapped[int] = minutes()
     information_flow: Mapped[str] = enum_col()
     initiated_by: Mapped[str] = enum_col()

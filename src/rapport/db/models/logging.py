@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
@@ -77,7 +78,7 @@ class InteractionLogEntry(Base):
     attachment_no: Mapped[int | None] = mapped_column(
         ForeignKey("attachment.no"), nullable=True, index=True
     )
-    cost: Mapped[float] = money()
+    cost: Mapped[Decimal] = money()
     duration: Mapped[int] = minutes()
     user_id: Mapped[str] = text_col(50)
     interaction_group_code: Mapped[str | None] = code_ref("interaction_group.code")

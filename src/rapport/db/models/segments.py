@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import (
-
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -59,7 +59,7 @@ class SegmentHeader(Base):
     correspondence_type_default: Mapped[str] = enum_col()
     information_flow: Mapped[str] = enum_col()
     initiated_by: Mapped[str] = enum_col()
-    unit_cost: Mapped[float] = money()
+    unit_cost: Mapped[Decimal] = money()
     unit_duration: Mapped[int] = minutes()
     campaign_target: Mapped[bool] = flag()
     campaign_response: Mapped[bool] = flag()
@@ -82,7 +82,7 @@ class LineData:
     correspondence_type: Mapped[str] = enum_col()
     interaction_template_code: Mapped[str | None] = code_plain()
     interaction_group_code: Mapped[str | None] = code_plain()
-    cost: Mapped[float] = money()
+    cost: Mapped[Decimal] = money()
     duration: Mapped[int] = minutes()
     date: Mapped[dt.date | None] = date_col()
     time_of_interaction: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
@@ -127,8 +127,9 @@ class SegmentLine(LineData, Base):
 class SegmentHistory(LineData, Base):
     """The undo journal (SPEC §2.14, A3/K1).
 
-    One row per line an action inserted or deleted, keyed by the action number that caused it.
-    Deletion rows keep a full snapshot of the deleted line so Go Back restores it exactly.
+    One Deletion row per line a criteria action deleted, keyed by the action number that caused
+    it, with a full snapshot of the line so Go Back restores it exactly (data and line number).
+    Insertions are tracked by line-number range on the action row (see SegmentCriteriaLine).
     """
 
     __tablename__ = "segment_history"
@@ -182,11 +183,18 @@ class CriteriaLineData:
 
 
 class SegmentCriteriaLine(CriteriaLineData, Base):
-    """The criteria log of a segment; line numbers are 1, 2, 3 …"""
+    """The criteria log of a segment; line numbers are 1, 2, 3 …
+
+    On Action rows, first/last_line_no bound the segment lines the action inserted: new lines are
+    always numbered above every existing line and undo is last-in-first-out, so the range names
+    exactly the lines Go Back must remove (K1), without a journal row per inserted line.
+    """
 
     __tablename__ = "segment_criteria_line"
     segment_no: Mapped[str] = segment_fk()
     line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_line_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_line_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SavedSegmentCriteria(Base):
@@ -207,5 +215,3 @@ class SavedSegmentCriteriaLine(CriteriaLineData, Base):
         primary_key=True,
     )
     line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-
-

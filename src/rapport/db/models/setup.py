@@ -91,8 +91,6 @@ class AppUser(Base):
     salesperson_code: Mapped[str | None] = code_ref("salesperson.code")
 
 
-
-
 class Territory(Base):
     __tablename__ = "territory"
     code: Mapped[str] = code_pk()

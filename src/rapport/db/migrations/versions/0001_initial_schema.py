@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:30:43.699659
+Create Date: 2026-11-23 00:35:31.587233
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -1094,6 +1093,8 @@ def upgrade() -> None:
         "segment_criteria_line",
         sa.Column("segment_no", sa.String(length=20), nullable=False),
         sa.Column("line_no", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("first_line_no", sa.Integer(), nullable=True),
+        sa.Column("last_line_no", sa.Integer(), nullable=True),
         sa.Column("type", sa.String(length=30), server_default="Action", nullable=False),
         sa.Column("action", sa.String(length=30), server_default="", nullable=False),
         sa.Column("table_name", sa.String(length=30), server_default="", nullable=False),
