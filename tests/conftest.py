@@ -34,9 +34,7 @@ from rapport.db.models import Base
 from rapport.db.session import session_factory
 from rapport.services.context import Ctx, transaction
 
-PG_URL = os.environ.get(
-    "RAPPORT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("RAPPORT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WORK_DATE = dt.date(2025, 3, 10)
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -46,7 +44,7 @@ def _pg_admin_engine() -> Engine | None:
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "unreachable"
+    except Exception as exc:
         engine.dispose()
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is unreachable at {PG_URL} and CI=true: {exc}")

@@ -46,8 +46,9 @@ def transaction(
 ) -> Iterator[Ctx]:
     """One use case in one transaction: commit if the block succeeds, roll back if it raises."""
     session = factory()
-    ctx = Ctx(session=session, user_id=user_id.upper(), work_date=work_date or now().date(),
-              now=now)
+    ctx = Ctx(
+        session=session, user_id=user_id.upper(), work_date=work_date or now().date(), now=now
+    )
     try:
         yield ctx
         session.commit()
