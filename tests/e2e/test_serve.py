@@ -1,0 +1,68 @@
+"""`rapport serve` really serves: a uvicorn process on loopback answers /health."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from rapport.api.app import create_app
+from rapport.config import Settings
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float = 30.0) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited early with {proc.returncode}")
+        try:
+            return httpx.get(url, timeout=2.0)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def test_serve_answers_health_on_loopback(tmp_path: Path) -> None:
+    db = tmp_path / "serve.db"
+    env = {**os.environ, "RAPPORT_DATABASE_URL": f"sqlite:///{db}"}
+    cli = [sys.executable, "-c", "from rapport.cli.main import main; main()"]
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        response = _wait_for(f"http://127.0.0.1:{port}/health", proc)
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+        assert response.json()["database"] == "sqlite"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("path", ["/health"])
+def test_health_reports_the_database_in_process(tmp_path: Path, path: str) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}")
+    with TestClient(create_app(settings)) as client:
+        body = client.get(path).json()
+    assert body["status"] == "ok" and body["version"]
+
+
+def test_openapi_has_clean_operation_ids(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'o.db'}")
+    with TestClient(create_app(settings)) as client:
+        spec = client.get("/openapi.json").json()
+    assert spec["paths"]["/health"]["get"]["operationId"] == "health"
