@@ -1,0 +1,180 @@
+"""Number series (SPEC §2.1, §2.9): drawing the next number under a row lock, manual numbers (E02).
+
+A series hands out SEG0001, SEG0002 … like the reference's IncStr: the rightmost group of digits
+is incremented and keeps its width. Drawing locks the series row (``SELECT … FOR UPDATE`` on
+PostgreSQL; on SQLite the transaction already holds the write lock), so two concurrent
+transactions never receive the same number: the second waits until the first commits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from rapport.db.models import NumberSeries
+from rapport.domain.codes import normalize_code, require_code
+from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
+from rapport.services.context import Ctx
+
+_LAST_DIGITS = re.compile(r"(\d+)(?!.*\d)")
+_MAX_NO_LENGTH = 20
+
+
+def increment_no(no: str, by: int = 1) -> str:
+    """The number after ``no``: its rightmost digits plus ``by``, zero-padded to their width."""
+    match = _LAST_DIGITS.search(no)
+    if match is None:
+        raise ValidationError(
+            f"Number {no!r} contains no digits to increment",
+            field="no", reason="no digits",
+        )
+    digits = match.group(1)
+    bumped = str(int(digits) + by).zfill(len(digits))
+    return no[: match.start(1)] + bumped + no[match.end(1):]
+
+
+def _no_key(no: str) -> tuple[str, int, str]:
+    """Sort key comparing numbers of one series by their digits, not as plain text."""
+    match = _LAST_DIGITS.search(no)
+    if match is None:
+        return (no, -1, "")
+    return (no[: match.start(1)], int(match.group(1)), no[match.end(1):])
+
+
+def _exceeds(no: str, ending_no: str | None) -> bool:
+    return bool(ending_no) and _no_key(no) > _no_key(ending_no or "")
+
+
+def _locked_series(ctx: Ctx, code: str) -> NumberSeries:
+    stmt = (
+        select(NumberSeries)
+        .where(NumberSeries.code == code)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    series = ctx.session.scalars(stmt).one_or_none()
+    if series is None:
+        raise NotFoundError(
+            f"Number series {code} does not exist", record=f"Number Series {code}", field="code"
+        )
+    return series
+
+
+def draw_next(ctx: Ctx, series_code: str) -> str:
+    """Draw the next number of a series and record it as the last number used."""
+    code = require_code(series_code, field="series_code", record="Number Series")
+    series = _locked_series(ctx, code)
+    if series.last_no_used:
+        no = increment_no(series.last_no_used, series.increment_by)
+    else:
+        no = series.starting_no
+    if _exceeds(no, series.ending_no) or len(no) > _MAX_NO_LENGTH:
+        raise RuleViolationError(
+            f"You cannot assign new numbers from the number series {code}: "
+            f"the next number {no} would exceed the ending number {series.ending_no}",
+            code="NO_SERIES_EXHAUSTED", record=f"Number Series {code}", field="ending_no",
+            reason="series exhausted",
+        )
+    series.last_no_used = no
+    series.last_date_used = ctx.work_date
+    ctx.session.flush()
+    return no
+
+
+def check_manual_no(ctx: Ctx, series_code: str | None, *, record: str) -> None:
+    """Refuse a typed number (E02) when the record's number series does not allow manual numbers."""
+    code = normalize_code(series_code, field="series_code", record=record)
+    if code is None:
+        return
+    series = ctx.session.get(NumberSeries, code)
+    if series is None:
+        raise NotFoundError(
+            f"Number series {code} does not exist", record=f"Number Series {code}", field="code"
+        )
+    if not series.manual_nos:
+        raise RuleViolationError(
+            f"Manual numbers are not allowed for number series {code} ({record})",
+            code="E02", record=record, field="no", reason="manual numbers not allowed",
+        )
+
+
+@dataclass(frozen=True)
+class SeriesInput:
+    """The editable fields of a number series."""
+
+    description: str = ""
+    starting_no: str = ""
+    ending_no: str | None = None
+    increment_by: int = 1
+    manual_nos: bool = False
+
+
+def _validate(code: str, data: SeriesInput) -> None:
+    record = f"Number Series {code}"
+    if not data.starting_no:
+        raise ValidationError(f"Starting No. must have a value on {record}",
+                              record=record, field="starting_no", reason="blank")
+    for name, value in (("starting_no", data.starting_no), ("ending_no", data.ending_no)):
+        if value and (_LAST_DIGITS.search(value) is None or len(value) > _MAX_NO_LENGTH):
+            raise ValidationError(
+                f"{name} {value!r} of {record} must contain digits and have at most "
+                f"{_MAX_NO_LENGTH} characters", record=record, field=name, reason="invalid number")
+    if data.increment_by < 1:
+        raise ValidationError(f"Increment-by No. of {record} must be at least 1",
+                              record=record, field="increment_by", reason="not positive")
+    if _exceeds(data.starting_no, data.ending_no):
+        raise ValidationError(
+            f"Starting No. {data.starting_no} is after Ending No. {data.ending_no} on {record}",
+            record=record, field="ending_no", reason="ending before starting")
+
+
+def create_number_series(ctx: Ctx, code: str, data: SeriesInput) -> NumberSeries:
+    """Create a number series."""
+    key = require_code(code, field="code", record="Number Series")
+    if ctx.session.get(NumberSeries, key) is not None:
+        raise ConflictError(f"Number series {key} already exists",
+                            record=f"Number Series {key}", field="code", reason="duplicate")
+    data = _normalized(data)
+    _validate(key, data)
+    series = NumberSeries(code=key, description=data.description, starting_no=data.starting_no,
+                          ending_no=data.ending_no or None, increment_by=data.increment_by,
+                          manual_nos=data.manual_nos)
+    ctx.session.add(series)
+    ctx.session.flush()
+    return series
+
+
+def update_number_series(ctx: Ctx, code: str, data: SeriesInput) -> NumberSeries:
+    """Replace the editable fields of a number series (its last number used is kept)."""
+    key = require_code(code, field="code", record="Number Series")
+    series = ctx.session.get(NumberSeries, key)
+    if series is None:
+        raise NotFoundError(f"Number series {key} does not exist",
+                            record=f"Number Series {key}", field="code")
+    data = _normalized(data)
+    _validate(key, data)
+    series.description = data.description
+    series.starting_no = data.starting_no
+    series.ending_no = data.ending_no or None
+    series.increment_by = data.increment_by
+    series.manual_nos = data.manual_nos
+    ctx.session.flush()
+    return series
+
+
+def list_number_series(ctx: Ctx) -> Sequence[NumberSeries]:
+    """All number series, by code."""
+    return ctx.session.scalars(select(NumberSeries).order_by(NumberSeries.code)).all()
+
+
+def _normalized(data: SeriesInput) -> SeriesInput:
+    return SeriesInput(
+        description=data.description.strip(),
+        starting_no=data.starting_no.strip().upper(),
+        ending_no=(data.ending_no or "").strip().upper() or None,
+        increment_by=data.increment_by,
+        manual_nos=data.manual_nos,
+    )
