@@ -1,7 +1,368 @@
-"""``rapport segments``: Segments: build target groups, undo, save and reuse criteria, log."""
+"""``rapport segments``: create, show, list, change, export and delete segments; lines by hand.
+
+Other modules add their commands to ``app`` (criteria: segment_criteria.py, logging:
+segment_log.py).
+"""
 
 from __future__ import annotations
 
-import typer
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
 
-app = typer.Typer(help="Segments: build target groups, undo, save and reuse criteria, log.", no_args_is_help=True)
+import typer
+from rich.table import Table
+
+from rapport.cli.common import console, use_case
+from rapport.services.saved_criteria import CriteriaStep
+from rapport.services.segment_export import export_segment
+from rapport.services.segment_header import KEEP, Keep, change_header
+from rapport.services.segment_mailing import apply_mailing_group
+from rapport.services.segment_manual_lines import (
+    add_blank_line,
+    add_line,
+    change_line,
+    remove_line,
+)
+from rapport.services.segment_views import LineRow, SegmentDetail, segment_detail
+from rapport.services.segments import (
+    SegmentSummary,
+    create_segment,
+    delete_segment,
+    list_segments,
+)
+from rapport.services.template_languages import AttachmentUpload
+
+app = typer.Typer(
+    help="Segments: build target groups, undo, save and reuse criteria, log.",
+    no_args_is_help=True,
+)
+
+SegmentNo = Annotated[str, typer.Argument(help="Segment No.")]
+LineNo = Annotated[int, typer.Argument(help="Line No. of the segment line (10000, 20000 …).")]
+Description = Annotated[str | None, typer.Option(help="Description (Text[100]).")]
+Campaign = Annotated[str | None, typer.Option("--campaign", help="Campaign No. ('' clears).")]
+Salesperson = Annotated[
+    str | None, typer.Option("--salesperson", help="Salesperson code ('' clears).")
+]
+Template = Annotated[str | None, typer.Option("--template", help="Interaction template code.")]
+ClearTemplate = Annotated[bool, typer.Option("--clear-template", help="Remove the template.")]
+Date = Annotated[str | None, typer.Option("--date", help="Date YYYY-MM-DD.")]
+Cost = Annotated[str | None, typer.Option(help="Amount ≥ 0, e.g. 2.50.")]
+Minutes = Annotated[int | None, typer.Option(help="Whole minutes ≥ 0.")]
+Flag = Annotated[bool | None, typer.Option()]
+
+
+class Flow(StrEnum):
+    blank = "blank"
+    outbound = "Outbound"
+    inbound = "Inbound"
+
+
+class Initiator(StrEnum):
+    blank = "blank"
+    us = "Us"
+    them = "Them"
+
+
+class CorrType(StrEnum):
+    blank = "blank"
+    hard_copy = "Hard Copy"
+    email = "Email"
+
+
+class Evaluation(StrEnum):
+    blank = "blank"
+    very_positive = "Very Positive"
+    positive = "Positive"
+    neutral = "Neutral"
+    negative = "Negative"
+    very_negative = "Very Negative"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date YYYY-MM-DD", param_hint="--date"
+        ) from None
+
+
+def _option(value: StrEnum | None) -> str | None:
+    """An option caption; "blank" stands for the blank option."""
+    if value is None:
+        return None
+    return "" if value.value == "blank" else value.value
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """The options the user actually gave (None = not given)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _template(template: str | None, clear: bool) -> str | None | Keep:
+    if clear:
+        return None
+    return template if template is not None else KEEP
+
+
+@app.command("create")
+def create_command(
+    no: Annotated[str | None, typer.Option(
+        "--no", help="Segment No. (default: the next of Segment Nos.).")] = None,
+    description: Description = None,
+    campaign: Campaign = None,
+    salesperson: Salesperson = None,
+    template: Template = None,
+) -> None:
+    """Create a segment (numbered from Segment Nos. unless --no is given)."""
+    with use_case() as ctx:
+        header = create_segment(ctx, no=no, description=description or "", campaign_no=campaign,
+                                salesperson_code=salesperson, interaction_template_code=template)
+        created = (header.no, header.salesperson_code, header.date)
+    console.print(f"Created segment {created[0]} (salesperson {created[1] or '-'}, "
+                  f"date {created[2]}).", highlight=False)
+
+
+@app.command("list")
+def list_command(
+    search: Annotated[str | None, typer.Option(help="Part of the number or description.")] = None,
+    campaign: Campaign = None,
+    offset: Annotated[int, typer.Option(help="Skip this many segments.")] = 0,
+    limit: Annotated[int, typer.Option(help="At most this many segments.")] = 50,
+) -> None:
+    """List segments with No. of Lines, Cost, Duration and No. of Criteria Actions."""
+    with use_case() as ctx:
+        page = list_segments(ctx, search=search, campaign_no=campaign, offset=offset, limit=limit)
+        rows = [_list_row(s) for s in page]
+    table = Table("No.", "Description", "Campaign", "Salesperson", "Date", "Template",
+                  "Lines", "Cost (LCY)", "Duration", "Criteria actions")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _list_row(s: SegmentSummary) -> list[str]:
+    h = s.header
+    return [h.no, h.description, h.campaign_no or "", h.salesperson_code or "", str(h.date or ""),
+            h.interaction_template_code or "", str(s.no_of_lines), f"{s.cost:.2f}",
+            str(s.duration), str(s.no_of_criteria_actions)]
+
+
+@app.command("show")
+def show_command(
+    segment: SegmentNo,
+    lines: Annotated[int, typer.Option("--lines", help="How many lines to show.")] = 20,
+) -> None:
+    """Show a segment: header, criteria steps and its first lines."""
+    with use_case() as ctx:
+        detail = segment_detail(ctx, segment, line_limit=lines)
+        _print_detail(detail)
+
+
+def _print_detail(detail: SegmentDetail) -> None:
+    s, h = detail.summary, detail.summary.header
+    table = Table(show_header=False, title=f"Segment {h.no}")
+    for caption, value in [
+        ("Description", h.description), ("Campaign No.", h.campaign_no or ""),
+        ("Salesperson Code", h.salesperson_code or ""), ("Date", str(h.date or "")),
+        ("Interaction Template", h.interaction_template_code or ""),
+        ("Interaction Group", h.interaction_group_code or ""),
+        ("Language Code (Default)", h.language_code_default),
+        ("Subject (Default)", detail.subject_default),
+        ("Unit Cost (LCY)", f"{h.unit_cost:.2f}"), ("Unit Duration (Min.)", str(h.unit_duration)),
+        ("Information Flow", h.information_flow), ("Initiated By", h.initiated_by),
+        ("Correspondence Type (Default)", h.correspondence_type_default),
+        ("Ignore Contact Corres. Type", _yes(h.ignore_contact_corres_type)),
+        ("Campaign Target / Response",
+         f"{_yes(h.campaign_target)} / {_yes(h.campaign_response)}"),
+        ("Send Word Docs. as Attmt.", _yes(h.send_word_docs_as_attmt)),
+        ("No. of Lines", str(s.no_of_lines)), ("Cost (LCY)", f"{s.cost:.2f}"),
+        ("Duration (Min.)", str(s.duration)),
+        ("No. of Criteria Actions", str(s.no_of_criteria_actions)),
+    ]:
+        table.add_row(caption, value)
+    console.print(table)
+    _print_steps(detail.steps)
+    _print_lines(detail.lines, s.no_of_lines)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _print_steps(steps: list[CriteriaStep]) -> None:
+    console.print(f"Criteria ({len(steps)} action(s))", style="underline")
+    for number, step in enumerate(steps, start=1):
+        flags = [name for name, on in vars(step.options).items() if on]
+        shown = f" ({', '.join(flags)})" if flags else ""
+        console.print(f"[bold]{number}. {step.action.value}[/bold]{shown}", highlight=False)
+        for item in step.filters:
+            fields = ", ".join(f"{k}={v}" for k, v in item.fields.items())
+            console.print(f"    {item.section.value}: {fields}", highlight=False, markup=False)
+
+
+def _print_lines(rows: list[LineRow], total: int) -> None:
+    table = Table("Line No.", "Contact", "Name", "Company", "Template", "Description",
+                  "Corr. Type", "Language", "Attachment", "Cost", "Salesperson",
+                  title=f"Lines ({len(rows)} of {total})")
+    for r in rows:
+        x = r.line
+        table.add_row(str(x.line_no), x.contact_no or "", r.contact_name, r.contact_company_name,
+                      x.interaction_template_code or "", x.description, x.correspondence_type,
+                      x.language_code, r.attachment, f"{x.cost:.2f}", x.salesperson_code or "")
+    console.print(table)
+
+
+@app.command("set")
+def set_command(
+    segment: SegmentNo,
+    description: Description = None,
+    campaign: Campaign = None,
+    salesperson: Salesperson = None,
+    date: Date = None,
+    template: Template = None,
+    clear_template: ClearTemplate = False,
+    unit_cost: Cost = None,
+    unit_duration: Minutes = None,
+    information_flow: Annotated[Flow | None, typer.Option()] = None,
+    initiated_by: Annotated[Initiator | None, typer.Option()] = None,
+    correspondence_type: Annotated[CorrType | None, typer.Option(
+        help="Correspondence Type (Default); needs --ignore-contact-corres-type.")] = None,
+    ignore_contact_corres_type: Flag = None,
+    campaign_target: Flag = None,
+    campaign_response: Flag = None,
+    send_word_docs_as_attmt: Flag = None,
+    language: Annotated[str | None, typer.Option(
+        help="Language Code (Default); '' = blank.")] = None,
+    no_create_language_row: Annotated[bool, typer.Option(
+        "--no-create-language-row", help="Refuse a language without a language row.")] = False,
+    subject: Annotated[str | None, typer.Option(help="Subject (Default).")] = None,
+    no_update_lines: Annotated[bool, typer.Option(
+        "--no-update-lines", help="Change only the header, not the lines (Q01/Q02 = No).")] = False,
+) -> None:
+    """Change header fields; lines with the header's template follow unless --no-update-lines."""
+    fields = _given(
+        description=description, campaign_no=campaign, salesperson_code=salesperson,
+        date=_date(date), unit_cost=unit_cost, unit_duration=unit_duration,
+        information_flow=_option(information_flow), initiated_by=_option(initiated_by),
+        correspondence_type_default=_option(correspondence_type),
+        ignore_contact_corres_type=ignore_contact_corres_type, campaign_target=campaign_target,
+        campaign_response=campaign_response, send_word_docs_as_attmt=send_word_docs_as_attmt,
+    )
+    with use_case() as ctx:
+        header = change_header(
+            ctx, segment, template=_template(template, clear_template),
+            language=KEEP if language is None else language, subject=subject,
+            update_lines=not no_update_lines, create_language_row=not no_create_language_row,
+            **fields,
+        )
+        no = header.no
+    console.print(f"Segment {no} changed.", highlight=False)
+
+
+@app.command("line-add")
+def line_add_command(
+    segment: SegmentNo,
+    contact: Annotated[str | None, typer.Argument(help="Contact No. (omit with --blank).")] = None,
+    blank: Annotated[bool, typer.Option("--blank", help="Add a line without a contact.")] = False,
+) -> None:
+    """Add a line for a contact by hand (recorded as one Add Contacts action), or a blank line."""
+    if (contact is None) == (not blank):
+        raise typer.BadParameter("give a CONTACT or --blank (not both)")
+    with use_case() as ctx:
+        line_no = add_blank_line(ctx, segment) if blank else add_line(ctx, segment, contact or "")
+    console.print(f"Added line {line_no} to segment {segment.upper()}.", highlight=False)
+
+
+@app.command("line-remove")
+def line_remove_command(segment: SegmentNo, line_no: LineNo) -> None:
+    """Remove a line by hand (recorded as a Reduce action, undoable with `segments undo`)."""
+    with use_case() as ctx:
+        remove_line(ctx, segment, line_no)
+    console.print(f"Removed line {line_no} from segment {segment.upper()}.", highlight=False)
+
+
+@app.command("line-set")
+def line_set_command(
+    segment: SegmentNo,
+    line_no: LineNo,
+    contact: Annotated[str | None, typer.Option(help="New contact (Reduce + Add).")] = None,
+    template: Template = None,
+    clear_template: ClearTemplate = False,
+    language: Annotated[str | None, typer.Option(help="Language code; '' = blank.")] = None,
+    attach: Annotated[Path | None, typer.Option(
+        help="File to use as the line's unique attachment.", exists=True, dir_okay=False)] = None,
+    remove_attachment: Annotated[bool, typer.Option(help="Remove the unique attachment.")] = False,
+    description: Description = None,
+    subject: Annotated[str | None, typer.Option()] = None,
+    cost: Cost = None,
+    duration: Minutes = None,
+    date: Date = None,
+    evaluation: Annotated[Evaluation | None, typer.Option()] = None,
+    correspondence_type: Annotated[CorrType | None, typer.Option()] = None,
+    campaign: Campaign = None,
+    salesperson: Salesperson = None,
+    campaign_target: Flag = None,
+    campaign_response: Flag = None,
+) -> None:
+    """Change one line: contact, template, language, unique attachment and its fields."""
+    fields = _given(
+        description=description, subject=subject, cost=cost, duration=duration, date=_date(date),
+        evaluation=_option(evaluation), correspondence_type=_option(correspondence_type),
+        campaign_no=campaign, salesperson_code=salesperson, campaign_target=campaign_target,
+        campaign_response=campaign_response,
+    )
+    upload = AttachmentUpload(attach.name, attach.read_bytes()) if attach else None
+    with use_case() as ctx:
+        change_line(ctx, segment, line_no, contact_no=contact,
+                    template=_template(template, clear_template),
+                    language=KEEP if language is None else language, attachment=upload,
+                    remove_attachment=remove_attachment, **fields)
+    console.print(f"Line {line_no} of segment {segment.upper()} changed.", highlight=False)
+
+
+@app.command("apply-mailing-group")
+def apply_mailing_group_command(
+    segment: SegmentNo,
+    mailing_group: Annotated[str, typer.Argument(help="Mailing group code.")],
+    delete_old_assignments: Annotated[bool, typer.Option(
+        help="First remove the group from the segment's contacts (never from others).")] = False,
+) -> None:
+    """Give every contact of the segment a mailing group (once each)."""
+    with use_case() as ctx:
+        added = apply_mailing_group(ctx, segment, mailing_group,
+                                    delete_old_assignments=delete_old_assignments)
+    console.print(f"Mailing group {mailing_group.upper()} assigned to {added} contact(s).",
+                  highlight=False)
+
+
+@app.command("export")
+def export_command(
+    segment: SegmentNo,
+    path: Annotated[Path, typer.Argument(help="File to write (.csv or .xlsx).", dir_okay=False)],
+    fmt: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="csv or xlsx (default: from the file name).")] = None,
+) -> None:
+    """Export the segment's contacts (one row per line) to CSV or XLSX."""
+    with use_case() as ctx:
+        rows = export_segment(ctx, segment, path, fmt=fmt.value if fmt else None)
+    console.print(f"Exported {rows} line(s) of segment {segment.upper()} to {path}.",
+                  highlight=False)
+
+
+@app.command("delete")
+def delete_command(segment: SegmentNo) -> None:
+    """Delete an unlogged segment with its lines, criteria, history and language rows."""
+    with use_case() as ctx:
+        delete_segment(ctx, segment)
+    console.print(f"Deleted segment {segment.upper()}.", highlight=False)
