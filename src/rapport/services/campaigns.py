@@ -133,9 +133,10 @@ def delete_campaign(ctx: Ctx, no: str) -> None:
                                 record=record, field="no", reason=f"used by {what}")
     entries = select(m.CampaignEntry.entry_no).where(m.CampaignEntry.campaign_no == campaign.no)
     ile = m.InteractionLogEntry
+    # The entries keep their campaign number (history); only the deleted grouping is detached.
     ctx.session.execute(
-        update(ile).where((ile.campaign_no == campaign.no) | ile.campaign_entry_no.in_(entries))
-        .values(campaign_no=None, campaign_entry_no=None)
+        update(ile).where(ile.campaign_entry_no.in_(entries))
+        .values(campaign_entry_no=None)
         .execution_options(synchronize_session=False))
     ctx.session.execute(delete(m.CampaignEntry).where(m.CampaignEntry.campaign_no == campaign.no)
                         .execution_options(synchronize_session=False))

@@ -84,7 +84,8 @@ class InteractionLogEntry(Base):
     interaction_group_code: Mapped[str | None] = code_ref("interaction_group.code")
     interaction_template_code: Mapped[str | None] = code_ref("interaction_template.code")
     interaction_language_code: Mapped[str] = text_col(CODE)
-    campaign_no: Mapped[str | None] = code_ref("campaign.no", index=True)
+    # No foreign key: like segment_no, the campaign stays on the history after deletion.
+    campaign_no: Mapped[str | None] = code_plain(index=True)
     campaign_entry_no: Mapped[int | None] = mapped_column(
         ForeignKey("campaign_entry.entry_no"), nullable=True, index=True
     )

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -109,11 +110,12 @@ class LineData:
 
 
 class SegmentLine(LineData, Base):
-    """One contact occurrence in a segment; line numbers step by 10 000."""
+    """One contact occurrence in a segment; line numbers step by 10 000 (64-bit: a segment of
+    300,000 lines reaches 3·10⁹, past PostgreSQL's 32-bit integer)."""
 
     __tablename__ = "segment_line"
     segment_no: Mapped[str] = segment_fk()
-    line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     __table_args__ = (
         ForeignKeyConstraint(["contact_no"], ["contact.no"]),
         ForeignKeyConstraint(["campaign_no"], ["campaign.no"]),
@@ -135,7 +137,7 @@ class SegmentHistory(LineData, Base):
     __tablename__ = "segment_history"
     segment_no: Mapped[str] = segment_fk()
     segment_action_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     action_taken: Mapped[str] = enum_col("Insertion")
 
 
@@ -144,7 +146,9 @@ class SegmentInteractionLanguage(Base):
 
     __tablename__ = "segment_interaction_language"
     segment_no: Mapped[str] = segment_fk()
-    segment_line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    segment_line_no: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False
+    )
     language_code: Mapped[str] = mapped_column(String(CODE), primary_key=True)
     description: Mapped[str] = text_col(100)
     attachment_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -158,7 +162,9 @@ class SegmentLanguageHistory(Base):
     __tablename__ = "segment_language_history"
     segment_no: Mapped[str] = segment_fk()
     segment_action_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    segment_line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    segment_line_no: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False
+    )
     language_code: Mapped[str] = mapped_column(String(CODE), primary_key=True)
     description: Mapped[str] = text_col(100)
     attachment_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -193,8 +199,8 @@ class SegmentCriteriaLine(CriteriaLineData, Base):
     __tablename__ = "segment_criteria_line"
     segment_no: Mapped[str] = segment_fk()
     line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    first_line_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    last_line_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    first_line_no: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_line_no: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class SavedSegmentCriteria(Base):

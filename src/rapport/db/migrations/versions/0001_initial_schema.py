@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:35:31.587233
+Create Date: 2026-11-23 01:09:35.353845
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -862,11 +863,6 @@ def upgrade() -> None:
             name=op.f("fk_interaction_log_entry_campaign_entry_no_campaign_entry"),
         ),
         sa.ForeignKeyConstraint(
-            ["campaign_no"],
-            ["campaign.no"],
-            name=op.f("fk_interaction_log_entry_campaign_no_campaign"),
-        ),
-        sa.ForeignKeyConstraint(
             ["contact_no"], ["contact.no"], name=op.f("fk_interaction_log_entry_contact_no_contact")
         ),
         sa.ForeignKeyConstraint(
@@ -1093,8 +1089,8 @@ def upgrade() -> None:
         "segment_criteria_line",
         sa.Column("segment_no", sa.String(length=20), nullable=False),
         sa.Column("line_no", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("first_line_no", sa.Integer(), nullable=True),
-        sa.Column("last_line_no", sa.Integer(), nullable=True),
+        sa.Column("first_line_no", sa.BigInteger(), nullable=True),
+        sa.Column("last_line_no", sa.BigInteger(), nullable=True),
         sa.Column("type", sa.String(length=30), server_default="Action", nullable=False),
         sa.Column("action", sa.String(length=30), server_default="", nullable=False),
         sa.Column("table_name", sa.String(length=30), server_default="", nullable=False),
@@ -1133,7 +1129,7 @@ def upgrade() -> None:
         "segment_history",
         sa.Column("segment_no", sa.String(length=20), nullable=False),
         sa.Column("segment_action_no", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("line_no", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("line_no", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("action_taken", sa.String(length=30), server_default="Insertion", nullable=False),
         sa.Column("contact_no", sa.String(length=20), nullable=True),
         sa.Column("contact_company_no", sa.String(length=20), nullable=True),
@@ -1197,7 +1193,7 @@ def upgrade() -> None:
     op.create_table(
         "segment_interaction_language",
         sa.Column("segment_no", sa.String(length=20), nullable=False),
-        sa.Column("segment_line_no", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("segment_line_no", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("language_code", sa.String(length=20), nullable=False),
         sa.Column("description", sa.String(length=100), server_default="", nullable=False),
         sa.Column("attachment_no", sa.Integer(), nullable=True),
@@ -1220,7 +1216,7 @@ def upgrade() -> None:
         "segment_language_history",
         sa.Column("segment_no", sa.String(length=20), nullable=False),
         sa.Column("segment_action_no", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("segment_line_no", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("segment_line_no", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("language_code", sa.String(length=20), nullable=False),
         sa.Column("description", sa.String(length=100), server_default="", nullable=False),
         sa.Column("attachment_no", sa.Integer(), nullable=True),
@@ -1243,7 +1239,7 @@ def upgrade() -> None:
     op.create_table(
         "segment_line",
         sa.Column("segment_no", sa.String(length=20), nullable=False),
-        sa.Column("line_no", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("line_no", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("contact_no", sa.String(length=20), nullable=True),
         sa.Column("contact_company_no", sa.String(length=20), nullable=True),
         sa.Column("contact_alt_address_code", sa.String(length=20), nullable=True),
