@@ -2,6 +2,75 @@
 
 from __future__ import annotations
 
-import typer
+from typing import Annotated
 
-app = typer.Typer(help="Logged segments: list, cancel, un-cancel, delete canceled.", no_args_is_help=True)
+import typer
+from rich.table import Table
+
+from rapport.cli.common import console, use_case
+from rapport.services import logged_segments as service
+
+app = typer.Typer(help="Logged segments: list, cancel, un-cancel, delete canceled.",
+                  no_args_is_help=True)
+
+EntryNos = Annotated[list[int], typer.Argument(help="Logged segment entry numbers.")]
+
+
+@app.command("list")
+def list_command(
+    canceled: Annotated[bool | None, typer.Option(
+        "--canceled/--not-canceled", help="Only canceled / only not canceled ones.")] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Segment number.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows per page.")] = 50,
+    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+) -> None:
+    """List logged segments, newest first, with their interaction and campaign entry counts."""
+    with use_case() as ctx:
+        page = service.list_logged_segments(ctx, canceled=canceled, segment_no=segment,
+                                            limit=limit, offset=offset)
+    table = Table("Entry No.", "Segment No.", "Description", "Creation Date", "User ID",
+                  "Canceled", "No. of Interactions", "No. of Campaign Entries")
+    for r in page.items:
+        table.add_row(str(r.entry_no), r.segment_no, r.description, str(r.creation_date or ""),
+                      r.user_id, "yes" if r.canceled else "no", str(r.no_of_interactions),
+                      str(r.no_of_campaign_entries))
+    console.print(table)
+    console.print(f"{len(page.items)} of {page.total} logged segment(s)", highlight=False)
+
+
+def _report(result: service.CancelResult) -> None:
+    state = "canceled" if result.canceled else "not canceled"
+    console.print(f"{result.logged_segments} logged segment(s), {result.entries} interaction "
+                  f"log entr(y/ies) and {result.campaign_entries} campaign entr(y/ies) are now "
+                  f"{state}.", highlight=False)
+
+
+@app.command("cancel")
+def cancel(entry_nos: EntryNos) -> None:
+    """Cancel logged segments with their interaction log entries and campaign entries."""
+    with use_case() as ctx:
+        result = service.cancel(ctx, entry_nos)
+    _report(result)
+
+
+@app.command("uncancel")
+def uncancel(entry_nos: EntryNos) -> None:
+    """Remove the canceled mark from logged segments, their entries and campaign entries."""
+    with use_case() as ctx:
+        result = service.uncancel(ctx, entry_nos)
+    _report(result)
+
+
+@app.command("delete-canceled")
+def delete_canceled(
+    entry_nos: Annotated[list[int] | None, typer.Argument(
+        help="Only these logged segments (default: every canceled one).")] = None,
+    segment: Annotated[str | None, typer.Option("--segment", help="Segment number.")] = None,
+) -> None:
+    """Delete canceled logged segments; their entries and campaign entries are kept, detached."""
+    with use_case() as ctx:
+        result = service.delete_canceled(ctx, entry_nos or None, segment_no=segment)
+    console.print(f"{result.deleted} canceled logged segment(s) deleted; "
+                  f"{result.entries_detached} interaction log entr(y/ies) and "
+                  f"{result.campaign_entries_detached} campaign entr(y/ies) detached.",
+                  highlight=False)

@@ -1,7 +1,66 @@
-"""Commands added to ``rapport segments`` (see registry.py)."""
+"""``rapport segments log``: log a segment (SPEC §3.14) and optionally create its follow-up."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
+from rapport.cli.common import console, err_console, use_case
 from rapport.cli.segments import app
+from rapport.errors import MultipleErrors
+from rapport.services.logging import LogResult, log_segment
 
 __all__ = ["app"]
+
+MAX_WARNINGS_SHOWN = 20
+MAX_PROBLEMS_SHOWN = 100
+
+
+@app.command("log")
+def log(
+    segment: Annotated[str, typer.Argument(help="Segment number to log.")],
+    follow_up: Annotated[bool, typer.Option(
+        "--follow-up", help="Create a follow-up segment with the same contacts.")] = False,
+    send: Annotated[bool | None, typer.Option(
+        "--send/--no-send",
+        help="Queue typed lines for delivery (default: on if a line has a correspondence type).",
+    )] = None,
+) -> None:
+    """Log SEGMENT: interaction log entries, campaign entries, logged segment; then delete it."""
+    try:
+        with use_case() as ctx:
+            result = log_segment(ctx, segment, send=send, follow_up=follow_up)
+    except MultipleErrors as exc:
+        print_problems(exc)
+        raise typer.Exit(1) from None
+    print_result(result)
+
+
+def print_problems(exc: MultipleErrors) -> None:
+    """Every problem of every line, one per line (K11), instead of one long message."""
+    head = exc.message.split(": ", 1)[0]
+    err_console.print(f"[red]error[/red] [{exc.code}] {head}", highlight=False)
+    for problem in exc.errors[:MAX_PROBLEMS_SHOWN]:
+        err_console.print(f"  {problem.message}", highlight=False)
+    hidden = len(exc.errors) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        err_console.print(f"  … and {hidden} more problem(s)", highlight=False)
+
+
+def print_result(result: LogResult) -> None:
+    """The outcome of logging, as the reference reports it, plus counts and warnings."""
+    console.print(f"Segment {result.segment_no} has been logged "
+                  f"(logged segment {result.logged_segment_entry_no}).", highlight=False)
+    console.print(f"  interaction log entries: {result.entries}", highlight=False)
+    console.print(f"  campaign entries: {result.campaign_entries}", highlight=False)
+    console.print(f"  queued for delivery: {result.queued_for_delivery}", highlight=False)
+    if result.follow_up_segment_no:
+        console.print(f"Follow-up segment {result.follow_up_segment_no} created.",
+                      highlight=False)
+    for warning in result.warnings[:MAX_WARNINGS_SHOWN]:
+        console.print(f"[yellow]warning[/yellow] {warning.message}", highlight=False)
+    hidden = len(result.warnings) - MAX_WARNINGS_SHOWN
+    if hidden > 0:
+        console.print(f"[yellow]warning[/yellow] … and {hidden} more line(s) without e-mail",
+                      highlight=False)

@@ -1,0 +1,193 @@
+"""Log Segment's line checks (SPEC §3.14 6.1, A3/K11): every line is checked by one query.
+
+All problems of all lines are collected and raised as one ``MultipleErrors`` (line no., contact,
+field, reason), so a large segment is fixed in one round instead of one retry per bad line.
+The e-mail rule of §3.13 lives here too, as SQL expressions the logging ``INSERT … SELECT`` reuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import QueryableAttribute
+
+from rapport.db.models import (
+    Attachment,
+    Campaign,
+    Contact,
+    ContactAltAddrDateRange,
+    ContactAltAddress,
+    InteractionTemplate,
+    Salesperson,
+    SegmentLine,
+)
+from rapport.domain.enums import CorrespondenceType
+from rapport.errors import MultipleErrors, NotFoundError, RapportError, ValidationError
+from rapport.services.context import Ctx
+
+EMAIL = CorrespondenceType.EMAIL.value
+PRIVACY_TEXT = "Contact {contact} cannot be used because it is blocked for privacy reasons."
+
+
+def has_email_address() -> ColumnElement[bool]:
+    """SQL: the contact, or its alternate address (set or active on the date), has an e-mail."""
+    alt = ContactAltAddress
+    active = exists().where(
+        ContactAltAddrDateRange.contact_no == alt.contact_no,
+        ContactAltAddrDateRange.contact_alt_address_code == alt.code,
+        ContactAltAddrDateRange.starting_date <= SegmentLine.date,
+        or_(ContactAltAddrDateRange.ending_date.is_(None),
+            ContactAltAddrDateRange.ending_date >= SegmentLine.date),
+    )
+    alt_with_email = exists().where(
+        alt.contact_no == SegmentLine.contact_no,
+        alt.email != "",
+        or_(alt.code == SegmentLine.contact_alt_address_code, active),
+    )
+    # Cheap test first: both engines probe alternate addresses only without a contact e-mail.
+    return or_(Contact.email != "", alt_with_email)
+
+
+def missing_email() -> ColumnElement[bool]:
+    """SQL: an Email line whose contact has no usable e-mail address (§3.13)."""
+    return and_(SegmentLine.correspondence_type == EMAIL, ~has_email_address())
+
+
+def logged_correspondence_type() -> ColumnElement[str]:
+    """SQL: the line's type, blank for an Email line without an address (§3.13, K12)."""
+    return case((missing_email(), literal("")), else_=SegmentLine.correspondence_type)
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What Log Segment needs to know about a segment's lines before checking them."""
+
+    lines_with_contact: int
+    lines_with_type: int
+
+
+def line_facts(ctx: Ctx, segment_no: str) -> LineFacts:
+    """Count the lines with a contact, and those with a correspondence type, in one query."""
+    typed = func.sum(case((SegmentLine.correspondence_type != "", 1), else_=0))
+    row = ctx.session.execute(
+        select(func.count(), func.coalesce(typed, 0)).where(
+            SegmentLine.segment_no == segment_no, SegmentLine.contact_no.is_not(None)
+        )
+    ).one()
+    return LineFacts(lines_with_contact=int(row[0]), lines_with_type=int(row[1]))
+
+
+@dataclass(frozen=True)
+class _Check:
+    code: str
+    field: str
+    reason: str
+    condition: Callable[[], ColumnElement[bool]]
+    delivery_only: bool = False
+
+
+Col = QueryableAttribute[Any]
+
+
+def _blank(col: Col) -> Callable[[], ColumnElement[bool]]:
+    return lambda: col.is_(None)
+
+
+def _dangling(col: Col, target: Col) -> Callable[[], ColumnElement[bool]]:
+    return lambda: and_(col.is_not(None), target.is_(None))
+
+
+_CHECKS: tuple[_Check, ...] = (
+    _Check("E06", "Date", "must have a value", _blank(SegmentLine.date)),
+    _Check("E07", "Contact No.", "the contact does not exist", lambda: Contact.no.is_(None)),
+    _Check("E38", "Contact No.", PRIVACY_TEXT, lambda: Contact.privacy_blocked == True),  # noqa: E712
+    _Check("E06", "Salesperson Code", "must have a value", _blank(SegmentLine.salesperson_code)),
+    _Check("E07", "Salesperson Code", "the salesperson does not exist",
+           _dangling(SegmentLine.salesperson_code, Salesperson.code)),
+    _Check("E06", "Interaction Template Code", "must have a value",
+           _blank(SegmentLine.interaction_template_code)),
+    _Check("E07", "Interaction Template Code", "the interaction template does not exist",
+           _dangling(SegmentLine.interaction_template_code, InteractionTemplate.code)),
+    _Check("E07", "Campaign No.", "the campaign does not exist",
+           _dangling(SegmentLine.campaign_no, Campaign.no)),
+    _Check("E07", "Attachment No.", "the attachment does not exist",
+           _dangling(SegmentLine.attachment_no, Attachment.no)),
+    _Check("E08", "E-Mail",
+           "make sure the E-Mail field is filled in for contact {contact} or for its "
+           "alternate address", missing_email, delivery_only=True),
+    _Check("E09", "Attachment No.", "must have a value: the line is to be delivered and has no "
+           "Word template (log without sending to only record it)",
+           lambda: and_(SegmentLine.correspondence_type != "",
+                        SegmentLine.word_template_code.is_(None),
+                        SegmentLine.attachment_no.is_(None)), delivery_only=True),
+)
+
+
+def line_problems(ctx: Ctx, segment_no: str, *, send: bool) -> list[RapportError]:
+    """Every problem of every line with a contact, in line order (one query)."""
+    checks = [c for c in _CHECKS if send or not c.delivery_only]
+    conditions = [c.condition() for c in checks]
+    flags = [case((cond, 1), else_=0).label(f"p{i}") for i, cond in enumerate(conditions)]
+    stmt = (
+        select(SegmentLine.line_no, SegmentLine.contact_no, *flags)
+        .select_from(SegmentLine)
+        .outerjoin(Contact, Contact.no == SegmentLine.contact_no)
+        .outerjoin(Salesperson, Salesperson.code == SegmentLine.salesperson_code)
+        .outerjoin(InteractionTemplate,
+                   InteractionTemplate.code == SegmentLine.interaction_template_code)
+        .outerjoin(Campaign, Campaign.no == SegmentLine.campaign_no)
+        .outerjoin(Attachment, Attachment.no == SegmentLine.attachment_no)
+        .where(SegmentLine.segment_no == segment_no, SegmentLine.contact_no.is_not(None),
+               or_(*conditions))
+        .order_by(SegmentLine.line_no)
+    )
+    problems: list[RapportError] = []
+    for row in ctx.session.execute(stmt):
+        for i, check in enumerate(checks):
+            if row[2 + i]:
+                problems.append(_problem(segment_no, row.line_no, row.contact_no, check))
+    return problems
+
+
+def _problem(segment_no: str, line_no: int, contact: str, check: _Check) -> RapportError:
+    reason = check.reason.format(contact=contact)
+    message = (f"Segment {segment_no} line {line_no}, contact {contact}, {check.field}: "
+               f"{reason} [{check.code}]")
+    kind = NotFoundError if check.code == "E07" else ValidationError
+    return kind(message, code=check.code, record=f"Segment Line {segment_no} {line_no}",
+                field=check.field, reason=reason)
+
+
+def check_lines(ctx: Ctx, segment_no: str, *, send: bool) -> None:
+    """Refuse the logging with one error listing every problem of every line (K11)."""
+    problems = line_problems(ctx, segment_no, send=send)
+    if problems:
+        lines = len({p.record for p in problems})
+        raise MultipleErrors(
+            problems,
+            summary=f"Segment {segment_no} cannot be logged, nothing was logged "
+                    f"({len(problems)} problem(s) on {lines} line(s))",
+        )
+
+
+def downgraded_lines(ctx: Ctx, segment_no: str) -> list[tuple[int, str]]:
+    """(line no., contact) of the Email lines logged with a blank type for want of an address."""
+    stmt = (
+        select(SegmentLine.line_no, SegmentLine.contact_no)
+        .join(Contact, Contact.no == SegmentLine.contact_no)
+        .where(SegmentLine.segment_no == segment_no, missing_email())
+        .order_by(SegmentLine.line_no)
+    )
+    return [(int(r.line_no), str(r.contact_no)) for r in ctx.session.execute(stmt)]

@@ -1,0 +1,105 @@
+"""The logging commands end to end: the real ``rapport`` executable on SQLite and PostgreSQL.
+
+``segments log``, ``logged-segments list|cancel|uncancel|delete-canceled`` and
+``interactions list|cancel|uncancel|evaluate|comment|delete-canceled|stats``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from rapport.db import models as m
+from tests.builders_logging import db_state, segment_with_lines
+
+SF = sessionmaker[Session]
+RAPPORT = str(Path(sys.executable).with_name("rapport"))
+
+
+def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RAPPORT_DATABASE_URL": url, "RAPPORT_USER_ID": "U1",
+           "COLUMNS": "250", "NO_COLOR": "1"}
+    return subprocess.run([RAPPORT, "--work-date", "2025-03-10", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def test_log_then_cancel_evaluate_comment_and_stats(fixture_db: SF, url: str) -> None:
+    with fixture_db.begin() as s:
+        segment_with_lines(s, ["P11", "P3"], template_code="T-CALL", campaign_no="CP1")
+    out = _run(url, "segments", "log", "seg0001", "--no-send")
+    assert out.returncode == 0, out.stderr
+    assert "Segment SEG0001 has been logged" in out.stdout
+    assert "interaction log entries: 2" in out.stdout and "campaign entries: 1" in out.stdout
+    listed = _run(url, "logged-segments", "list")
+    assert "SEG0001" in listed.stdout and "1 of 1 logged segment(s)" in listed.stdout
+    assert "canceled" in _run(url, "logged-segments", "cancel", "1").stdout
+    with fixture_db() as s:
+        before = db_state(s)
+    refused = _run(url, "interactions", "uncancel", "1")
+    assert refused.returncode == 1 and "error [E28]" in refused.stderr
+    with fixture_db() as s:
+        assert db_state(s) == before
+    assert _run(url, "logged-segments", "uncancel", "1").returncode == 0
+    assert "2 entr(y/ies) evaluated" in _run(url, "interactions", "evaluate", "1", "2",
+                                             "-e", "Positive").stdout
+    assert "Comment line 10000 added" in _run(url, "interactions", "comment", "1",
+                                              "Called back").stdout
+    assert "Called back" in _run(url, "interactions", "comment", "1").stdout
+    entries = _run(url, "interactions", "list", "--evaluation", "positive")
+    assert "2 of 2 entr(y/ies)" in entries.stdout
+    stats = _run(url, "interactions", "stats", "--by", "template")
+    assert "T-CALL" in stats.stdout and "2.00" in stats.stdout
+    campaign = _run(url, "interactions", "stats", "--campaign", "CP1")
+    assert "Campaign CP1: 2 interaction(s), cost 2.00, duration 20 min." in campaign.stdout
+
+
+def test_log_reports_every_bad_line_and_changes_nothing(fixture_db: SF, url: str) -> None:
+    with fixture_db.begin() as s:
+        segment_with_lines(s, ["P11", "P3"], template_code=None)
+    with fixture_db() as s:
+        before = db_state(s)
+    out = _run(url, "segments", "log", "SEG0001", "--no-send")
+    assert out.returncode == 1
+    assert "cannot be logged" in out.stderr
+    for line_no, contact in (("10000", "P11"), ("20000", "P3")):
+        assert f"line {line_no}, contact {contact}, Interaction Template Code" in out.stderr
+    with fixture_db() as s:
+        assert db_state(s) == before
+
+
+def test_delete_canceled_commands(fixture_db: SF, url: str) -> None:
+    with fixture_db.begin() as s:
+        segment_with_lines(s, ["P11", "P3"], template_code="T-CALL")
+    assert _run(url, "segments", "log", "SEG0001", "--no-send").returncode == 0
+    assert _run(url, "interactions", "cancel", "2").returncode == 0
+    assert "1 canceled entr(y/ies) deleted" in _run(url, "interactions",
+                                                    "delete-canceled").stdout
+    assert _run(url, "logged-segments", "cancel", "1").returncode == 0
+    out = _run(url, "logged-segments", "delete-canceled")
+    assert "1 canceled logged segment(s) deleted; 1 interaction log entr(y/ies)" in out.stdout
+    with fixture_db() as s:
+        assert s.scalar(select(func.count()).select_from(m.LoggedSegment)) == 0
+        assert list(s.scalars(select(m.InteractionLogEntry.contact_no))) == ["P11"]
+
+
+@pytest.mark.parametrize("command", [
+    ["segments", "log"], ["logged-segments", "list"], ["logged-segments", "cancel"],
+    ["logged-segments", "uncancel"], ["logged-segments", "delete-canceled"],
+    ["interactions", "list"], ["interactions", "cancel"], ["interactions", "uncancel"],
+    ["interactions", "evaluate"], ["interactions", "comment"],
+    ["interactions", "delete-canceled"], ["interactions", "stats"],
+])
+def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
+    out = _run(f"sqlite:///{tmp_path / 'unused.db'}", *command, "--help")
+    assert out.returncode == 0 and "Usage" in out.stdout, out.stderr
