@@ -165,3 +165,20 @@ def test_bad_option_values_are_refused_before_any_work(cli_db: sessionmaker[Sess
     result = rapport("create", "--contact", "P11", "--template", "T-CALL", "--time", "noon")
     assert result.exit_code == 2
     assert _entries(cli_db) == []
+
+
+def test_postpone_then_finish_commands_complete_the_same_entry(
+        cli_db: sessionmaker[Session]) -> None:
+    postponed = rapport("postpone", "--contact", "P3", "--description", "Call back")
+    assert postponed.exit_code == 0, postponed.output
+    [draft] = _entries(cli_db)
+    assert draft.postponed and draft.interaction_template_code is None
+    refused = rapport("finish", str(draft.entry_no))
+    assert refused.exit_code == 1 and isinstance(refused.exception, RapportError)
+    assert _entries(cli_db)[0].postponed  # the failed finish changed nothing
+    done = rapport("finish", str(draft.entry_no), "--template", "T-CALL",
+                   work_date="2025-03-12")
+    assert done.exit_code == 0, done.output
+    [entry] = _entries(cli_db)
+    assert entry.entry_no == draft.entry_no and not entry.postponed
+    assert entry.date == dt.date(2025, 3, 10)  # K19: the draft's date is kept

@@ -188,6 +188,36 @@ def resume(
     _print(recorded)
 
 
+@app.command("finish")
+def finish(
+    entry: Annotated[int, typer.Argument(help="Entry number of the postponed interaction.")],
+    contact: Contact = None, template: Template = None, salesperson: Salesperson = None,
+    description: Description = None, language: Language = None, date: DateOpt = None,
+    time: TimeOpt = None, campaign: CampaignOpt = None, evaluation: EvaluationOpt = None,
+    unsuccessful: Unsuccessful = False, cost: Cost = None, duration: Duration = None,
+    comment: Comments = None, result: Result = None, kind: TypeOpt = None,
+    attach: Attach = None, no_delivery: NoDelivery = False,
+) -> None:
+    """Finish a postponed interaction; all checks run now (``resume`` without --postpone)."""
+    resume(entry, contact=contact, template=template, salesperson=salesperson,
+           description=description, language=language, date=date, time=time,
+           campaign=campaign, evaluation=evaluation, unsuccessful=unsuccessful, cost=cost,
+           duration=duration, comment=comment, result=result, kind=kind, attach=attach,
+           postpone=False, no_delivery=no_delivery)
+
+
+@app.command("postpone")
+def postpone_command(
+    contact: Contact = None, template: Template = None, salesperson: Salesperson = None,
+    description: Description = None, date: DateOpt = None, time: TimeOpt = None,
+    campaign: CampaignOpt = None, comment: Comments = None,
+) -> None:
+    """Save an interaction draft for later (K16: only the contact is required)."""
+    create(contact=contact, template=template, salesperson=salesperson,
+           description=description, date=date, time=time, campaign=campaign,
+           comment=comment, postpone=True)
+
+
 @app.command("postponed")
 def postponed(
     contact: Annotated[str | None, typer.Option("--contact", help="Contact number.")] = None,
