@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 01:09:35.353845
+Create Date: 2026-11-23 01:28:19.098923
 """
 
 from __future__ import annotations
@@ -284,6 +284,13 @@ def upgrade() -> None:
             "ix_contact_line_order", ["company_name", "company_no", "type", "name"], unique=False
         )
         batch_op.create_index("ix_contact_post_code", ["post_code"], unique=False)
+        batch_op.create_index(
+            "ix_contact_privacy_blocked",
+            ["no"],
+            unique=False,
+            sqlite_where=sa.text("privacy_blocked = 1"),
+            postgresql_where=sa.text("privacy_blocked"),
+        )
         batch_op.create_index("ix_contact_salesperson_code", ["salesperson_code"], unique=False)
         batch_op.create_index("ix_contact_search_name", ["search_name"], unique=False)
 
@@ -1388,6 +1395,11 @@ def downgrade() -> None:
     with op.batch_alter_table("contact", schema=None) as batch_op:
         batch_op.drop_index("ix_contact_search_name")
         batch_op.drop_index("ix_contact_salesperson_code")
+        batch_op.drop_index(
+            "ix_contact_privacy_blocked",
+            sqlite_where=sa.text("privacy_blocked = 1"),
+            postgresql_where=sa.text("privacy_blocked"),
+        )
         batch_op.drop_index("ix_contact_post_code")
         batch_op.drop_index("ix_contact_line_order")
         batch_op.drop_index("ix_contact_country_territory")
