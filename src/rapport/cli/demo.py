@@ -2,8 +2,62 @@
 
 from __future__ import annotations
 
+import time
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rapport.cli.common import console, err_console, use_case
+from rapport.services.demo import seed_demo
+from rapport.services.demo_generator import generate_contacts
 
 
 def register(app: typer.Typer) -> None:
     """Attach the ``demo`` command to the root app."""
+    app.command("demo")(demo)
+
+
+def demo(
+    if_empty: Annotated[bool, typer.Option(
+        "--if-empty", help="Do nothing (successfully) when the database has contacts.")] = False,
+    contacts: Annotated[int | None, typer.Option(
+        "--contacts", min=1, help="Generate this many contacts (set-based bulk insert) "
+        "instead of the small demo data set.")] = None,
+) -> None:
+    """Seed the demo data set into an empty database, or generate N contacts (--contacts N)."""
+    if contacts is None:
+        _seed(if_empty)
+    else:
+        _generate(contacts, if_empty)
+
+
+def _seed(if_empty: bool) -> None:
+    with use_case() as ctx:
+        summary = seed_demo(ctx, if_empty=if_empty)
+    if not summary.seeded:
+        console.print(f"The database already has data ({summary.existing_contacts} contacts): "
+                      "no demo data seeded.")
+        return
+    console.print(f"Demo data seeded: {summary.companies} companies, {summary.persons} persons, "
+                  f"{summary.templates} interaction templates, {summary.campaigns} campaigns. "
+                  "Log in as user ADMIN.")
+
+
+def _generate(count: int, if_empty: bool) -> None:
+    columns = (TextColumn("Generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    started = time.perf_counter()
+    with Progress(*columns, console=err_console, transient=True,
+                  disable=not err_console.is_terminal) as bar, use_case() as ctx:
+        task = bar.add_task("contacts", total=count)
+        result = generate_contacts(
+            ctx, count, if_empty=if_empty,
+            progress=lambda done, total: bar.update(task, completed=done))
+    if result.existing_contacts:
+        console.print(f"The database already has data ({result.existing_contacts} contacts): "
+                      "no contacts generated.")
+        return
+    seconds = time.perf_counter() - started
+    console.print(f"{result.count} contacts generated ({result.companies} companies, "
+                  f"{result.persons} persons, {result.first_no}…{result.last_no}) in "
+                  f"{seconds:.1f} s ({result.count / seconds:,.0f} contacts/s).")

@@ -1,0 +1,141 @@
+"""What every benchmark shares: fresh databases, a timer, and one result line per measurement.
+
+A benchmark compares every figure with a baseline measured in the same run (a ratio), because
+absolute times on a shared machine drift. Result lines read::
+
+    name | backend | rows | seconds | rows/s | ratio-to-baseline
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from rapport.db.engine import make_engine
+from rapport.db.migrate import upgrade
+from rapport.db.session import session_factory
+
+PG_URL = os.environ.get("RAPPORT_BENCH_PG_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = ("sqlite", "postgresql")
+
+
+@contextmanager
+def sqlite_db(name: str) -> Iterator[Engine]:
+    """A fresh, migrated SQLite file database, deleted afterwards."""
+    with tempfile.TemporaryDirectory(prefix=f"rapport_bench_{name}_") as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
+        upgrade(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def postgres_available() -> bool:
+    """True when the PostgreSQL server for benchmarks answers."""
+    engine = make_engine(PG_URL)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any failure means "not available"
+        return False
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_db(name: str) -> Iterator[Engine]:
+    """A fresh, migrated PostgreSQL database ``rapport_bench_<name>``, dropped afterwards."""
+    database = f"rapport_bench_{name}_{uuid.uuid4().hex[:6]}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))  # a generated identifier
+    url = make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def database(backend: str, name: str) -> Iterator[sessionmaker[Session]]:
+    """A session factory on a fresh database of ``backend`` (sqlite or postgresql)."""
+    opener = sqlite_db if backend == "sqlite" else postgres_db
+    with opener(name) as engine:
+        yield session_factory(engine)
+
+
+def backends(wanted: str) -> list[str]:
+    """The backends asked for (comma-separated) that are available on this machine."""
+    chosen = [b.strip() for b in wanted.split(",") if b.strip()]
+    if "postgresql" in chosen and not postgres_available():
+        print(f"# PostgreSQL is not reachable at {PG_URL}: skipped", flush=True)
+        chosen.remove("postgresql")
+    return chosen
+
+
+@dataclass
+class Timer:
+    """Wall-clock seconds of a ``with`` block."""
+
+    seconds: float = 0.0
+
+    @contextmanager
+    def run(self) -> Iterator[Timer]:
+        started = time.perf_counter()
+        try:
+            yield self
+        finally:
+            self.seconds = time.perf_counter() - started
+
+
+@contextmanager
+def timed() -> Iterator[Timer]:
+    """``with timed() as t: …`` then ``t.seconds``."""
+    with Timer().run() as timer:
+        yield timer
+
+
+HEADER = "name | backend | rows | seconds | rows/s | ratio-to-baseline"
+
+
+def report(name: str, backend: str, rows: int, seconds: float,
+           baseline_seconds: float | None = None) -> str:
+    """Print one result line; the ratio is this rate divided by the baseline's rate."""
+    rate = rows / seconds if seconds else float("inf")
+    ratio = f"{baseline_seconds / seconds:.2f}" if baseline_seconds and seconds else "1.00"
+    line = f"{name} | {backend} | {rows} | {seconds:.2f} | {rate:,.0f} | {ratio}"
+    print(line, flush=True)
+    return line
+
+
+def reproduce(module: str, argv: list[str]) -> None:
+    """Print the command that reproduces this run."""
+    print(f"# reproduce: python -m {module} {' '.join(argv)}".rstrip(), flush=True)
+
+
+def machine_load() -> str:
+    """The 1-minute load average and the CPU count, to judge how busy the machine was."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return "load unknown"
+    return f"load average {load:.2f} on {os.cpu_count()} CPUs (python {sys.version.split()[0]})"

@@ -1,0 +1,148 @@
+"""Demo data: the seeded data set, its Word letters, idempotence, and the bulk generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from mailmerge import MailMerge
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from rapport.db import models as m
+from rapport.errors import ConflictError
+from rapport.services.contact_numbers import NumberBlock
+from rapport.services.demo import seed_demo
+from rapport.services.demo_contacts import DemoContactBuilder
+from rapport.services.demo_documents import LETTER_FIELDS
+from rapport.services.demo_generator import generate_contacts
+from tests.builders_contact_files import count, snapshot
+from tests.conftest import TxFactory
+
+
+def _seed(tx: TxFactory, **options: bool) -> object:
+    with tx() as ctx:
+        return seed_demo(ctx, **options)
+
+
+def test_demo_seeds_a_realistic_data_set(factory: sessionmaker[Session], tx: TxFactory) -> None:
+    summary = _seed(tx)
+    size = DemoContactBuilder.size(20250310)
+    assert summary.seeded and summary.companies == 60  # type: ignore[attr-defined]
+    assert count(factory, m.Contact) == size
+    assert count(factory, m.Contact, m.Contact.type == "Person") == size - 60
+    for model in (m.ContactMailingGroup, m.ContactIndustryGroup, m.ContactBusinessRelation,
+                  m.ContactJobResponsibility, m.ContactProfileAnswer):
+        assert count(factory, model) > 50
+    assert count(factory, m.Campaign, m.Campaign.status_code.is_not(None)) == 3
+    with factory() as session:
+        admin = session.get(m.AppUser, "ADMIN")
+        assert admin is not None and admin.salesperson_code == "JL"
+        setup = session.get(m.MarketingSetup, 1)
+        assert setup is not None and (setup.segment_nos, setup.contact_nos) == ("SEG", "CONT")
+        series = session.get(m.NumberSeries, "CONT")
+        assert series is not None and series.last_no_used == f"CT{size:07d}"
+
+
+def test_demo_persons_inherit_from_their_company(factory: sessionmaker[Session],
+                                                 tx: TxFactory) -> None:
+    _seed(tx)
+    person, company = m.Contact, m.Contact.__table__.alias("company")
+    with factory() as session:
+        differing = session.scalar(select(func.count()).select_from(person).join(
+            company, company.c.no == person.company_no).where(
+            person.type == "Person",
+            (person.city != company.c.city) | (person.company_name != company.c.name)
+            | (person.salesperson_code != company.c.salesperson_code)))
+    assert differing == 0
+
+
+def test_demo_letters_are_word_documents_with_merge_fields(factory: sessionmaker[Session],
+                                                           tx: TxFactory,
+                                                           tmp_path: Path) -> None:
+    _seed(tx)
+    with factory() as session:
+        rows = session.execute(
+            select(m.InteractionTmplLanguage.language_code, m.Attachment.file_extension,
+                   m.Attachment.content)
+            .join(m.Attachment, m.Attachment.no == m.InteractionTmplLanguage.attachment_no)
+            .where(m.InteractionTmplLanguage.interaction_template_code == "WELCOME")).all()
+        body = session.scalar(
+            select(m.Attachment.content).join(
+                m.InteractionTmplLanguage,
+                m.Attachment.no == m.InteractionTmplLanguage.attachment_no)
+            .where(m.InteractionTmplLanguage.interaction_template_code == "NEWSLETTER"))
+    assert {(language, ext) for language, ext, _ in rows} == {("", "docx"), ("DEU", "docx")}
+    for _, _, content in rows:
+        fields = MailMerge(io.BytesIO(content)).get_merge_fields()
+        assert {"Contact_Name", "Contact_Address", "Salesperson_Name"} <= fields
+        assert fields == set(LETTER_FIELDS)
+    assert body is not None and b"{{Contact_Name}}" in body
+
+
+def test_demo_refuses_a_database_with_contacts_unless_if_empty(
+        factory: sessionmaker[Session], tx: TxFactory) -> None:
+    _seed(tx)
+    before = snapshot(factory)
+    with pytest.raises(ConflictError) as caught:
+        _seed(tx)
+    assert "already has" in caught.value.message
+    summary = _seed(tx, if_empty=True)
+    assert not summary.seeded and summary.existing_contacts > 0  # type: ignore[attr-defined]
+    assert snapshot(factory) == before
+
+
+def test_demo_data_is_deterministic() -> None:
+    def build() -> list[tuple[str, str]]:
+        builder = DemoContactBuilder(7, dt.date(2025, 1, 1), dt.datetime(2025, 1, 1))
+        block = NumberBlock("CONT", "CT", 1, 1, 7, "", DemoContactBuilder.size(7))
+        return [(r["no"], r["name"]) for r in builder.build(block, "CONT").contacts]
+
+    assert build() == build()
+
+
+def test_generator_makes_n_contacts_with_the_documented_distribution(
+        factory: sessionmaker[Session], tx: TxFactory) -> None:
+    seen: list[int] = []
+    with tx() as ctx:
+        result = generate_contacts(ctx, 200, progress=lambda done, _: seen.append(done))
+    assert (result.count, result.companies, result.persons) == (200, 50, 150)
+    assert (result.first_no, result.last_no, seen[-1]) == ("CT0000001", "CT0000200", 200)
+    assert count(factory, m.Contact) == 200
+    news = m.ContactMailingGroup.mailing_group_code == "NEWS"
+    assert count(factory, m.ContactMailingGroup, news) == 60  # 30 %
+    assert count(factory, m.ContactIndustryGroup) == 50
+    assert count(factory, m.ContactBusinessRelation) == 50
+    assert count(factory, m.ContactJobResponsibility) == 50  # the first person of each company
+    assert count(factory, m.Contact, m.Contact.exclude_from_segment) == 4
+    person = m.Contact
+    with factory() as session:
+        p6 = session.get(person, "CT0000006")
+        assert p6 is not None and (p6.type, p6.company_no) == ("Person", "CT0000005")
+        company = session.get(person, "CT0000005")
+        assert company is not None and p6.city == company.city
+
+
+def test_generator_continues_after_seeded_data(factory: sessionmaker[Session],
+                                              tx: TxFactory) -> None:
+    _seed(tx)
+    seeded = count(factory, m.Contact)
+    with tx() as ctx:
+        result = generate_contacts(ctx, 10)
+    assert result.first_no == f"CT{seeded + 1:07d}"
+    assert count(factory, m.Contact) == seeded + 10
+
+
+def test_generator_refuses_numbers_that_are_taken(factory: sessionmaker[Session],
+                                                 tx: TxFactory) -> None:
+    with tx() as ctx:
+        generate_contacts(ctx, 4)
+    with factory.begin() as session:
+        session.get(m.NumberSeries, "CONT").last_no_used = None  # type: ignore[union-attr]
+    before = snapshot(factory)
+    with pytest.raises(ConflictError) as caught, tx() as ctx:
+        generate_contacts(ctx, 4)
+    assert "CT0000001" in caught.value.message
+    assert snapshot(factory) == before
