@@ -9,30 +9,17 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner, Result
 
-from rapport.cli import common, registry
+from rapport.cli import common
 from rapport.cli.main import app
-from rapport.config import get_settings
 from rapport.db import models as m
 from rapport.db.engine import make_engine
 from rapport.db.session import session_factory
 from tests.builders_contact_files import count, read_csv, write_csv
+from tests.e2e.cli_support import register_cli as _register_once
+from tests.e2e.cli_support import reset_cli_caches as _reset_caches
 
 runner = CliRunner()
 HEADER = ["no", "type", "name", "company_no", "email", "mailing_groups"]
-
-
-def _register_once() -> None:
-    if not any(group.name == "contacts" for group in app.registered_groups):
-        registry.register(app)
-
-
-def _reset_caches() -> None:
-    if common.factory.cache_info().currsize:
-        bind = common.factory().kw.get("bind")
-        if bind is not None:
-            bind.dispose()
-    common.factory.cache_clear()
-    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -11,30 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner, Result
 
-from rapport.cli import common, registry
+from rapport.cli import common
 from rapport.cli.main import app
-from rapport.config import get_settings
 from rapport.db import models as m
 from rapport.db.engine import make_engine
 from rapport.db.session import session_factory
 from rapport.errors import RapportError
 from tests.builders import spec_fixture
+from tests.e2e.cli_support import register_cli as _register_once
+from tests.e2e.cli_support import reset_cli_caches as _reset_caches
 
 runner = CliRunner()
-
-
-def _register_once() -> None:
-    if not any(group.name == "interactions" for group in app.registered_groups):
-        registry.register(app)
-
-
-def _reset_caches() -> None:
-    if common.factory.cache_info().currsize:
-        bind = common.factory().kw.get("bind")
-        if bind is not None:
-            bind.dispose()
-    common.factory.cache_clear()
-    get_settings.cache_clear()
 
 
 @pytest.fixture

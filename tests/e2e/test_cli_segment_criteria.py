@@ -12,21 +12,15 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner, Result
 
-from rapport.cli import common, registry
+from rapport.cli import common
 from rapport.cli.main import app
-from rapport.config import get_settings
 from rapport.errors import RapportError
 from tests.builders_segments import contacts, make_ile, make_logged_segment, make_segment, state
+from tests.e2e.cli_support import register_cli as _register_once
+from tests.e2e.cli_support import reset_cli_caches as _reset_caches
 
 runner = CliRunner()
 SF = sessionmaker[Session]
-
-
-def _reset_caches() -> None:
-    if common.factory.cache_info().currsize:
-        common.factory().kw["bind"].dispose()
-    common.factory.cache_clear()
-    get_settings.cache_clear()
 
 
 def _url(engine: Engine) -> str:
@@ -40,8 +34,7 @@ def cli_db(engine: Engine, fixture_db: SF, monkeypatch: pytest.MonkeyPatch) -> I
     monkeypatch.setenv("RAPPORT_USER_ID", "U1")
     monkeypatch.setattr(common.console, "_width", 200)
     _reset_caches()
-    if not any(group.name == "segments" for group in app.registered_groups):
-        registry.register(app)
+    _register_once()
     make_segment(fixture_db)
     yield fixture_db
     _reset_caches()
@@ -148,8 +141,7 @@ def test_bad_filters_are_refused_and_change_nothing(cli_db: SF) -> None:
 
 def test_filter_fields_lists_sections(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(common.console, "_width", 200)
-    if not any(group.name == "segments" for group in app.registered_groups):
-        registry.register(app)
+    _register_once()
     out = ok("filter-fields", "Interaction")
     assert "include_canceled" in out and "logged_segment_entry_no" in out
 
@@ -164,8 +156,7 @@ def test_filter_fields_lists_sections(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )  # fmt: skip
 def test_every_command_has_help(path: list[str]) -> None:
-    if not any(group.name == "segments" for group in app.registered_groups):
-        registry.register(app)
+    _register_once()
     result = runner.invoke(app, ["segments", *path, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
 

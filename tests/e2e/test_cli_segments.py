@@ -11,25 +11,19 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner, Result
 
-from rapport.cli import common, registry
+from rapport.cli import common
 from rapport.cli.main import app
-from rapport.config import get_settings
 from rapport.db import models as m
 from rapport.errors import RapportError
 from rapport.services.contact_file_io import read_rows
 from tests.builders_segment_header import header_of, lines, snapshot
+from tests.e2e.cli_support import register_cli as _register_once
+from tests.e2e.cli_support import reset_cli_caches as _reset_caches
 
 runner = CliRunner()
 SF = sessionmaker[Session]
 COMMANDS = ["create", "show", "list", "set", "line-add", "line-remove", "line-set",
             "apply-mailing-group", "export", "delete"]
-
-
-def _reset_caches() -> None:
-    if common.factory.cache_info().currsize:
-        common.factory().kw["bind"].dispose()
-    common.factory.cache_clear()
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -39,8 +33,7 @@ def cli_db(engine: Engine, fixture_db: SF, monkeypatch: pytest.MonkeyPatch) -> I
     monkeypatch.setenv("RAPPORT_USER_ID", "U1")
     monkeypatch.setattr(common.console, "_width", 250)
     _reset_caches()
-    if not any(group.name == "segments" for group in app.registered_groups):
-        registry.register(app)
+    _register_once()
     yield fixture_db
     _reset_caches()
 
@@ -64,8 +57,7 @@ def refused(*args: str, code: str) -> RapportError:
 
 
 def test_help_everywhere() -> None:
-    if not any(group.name == "segments" for group in app.registered_groups):
-        registry.register(app)
+    _register_once()
     out = runner.invoke(app, ["segments", "--help"]).output
     for command in COMMANDS:
         assert command in out
