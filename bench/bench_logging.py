@@ -23,22 +23,16 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Integer, String, cast, delete, insert, literal, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, Integer, String, cast, delete, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench.common import fresh_engine
 from rapport.db import models as m
-from rapport.db.engine import make_engine
-from rapport.db.migrate import upgrade
 from rapport.db.session import session_factory
 from rapport.services.context import transaction
 from rapport.services.logging import log_segment
@@ -51,29 +45,9 @@ SEGMENT = "BENCH"
 Factory = sessionmaker[Session]
 
 
-@contextmanager
-def database(engine_name: str) -> Iterator[Engine]:
+def database(engine_name: str) -> AbstractContextManager[Engine]:
     """A fresh migrated database of that engine, removed afterwards."""
-    if engine_name == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-            upgrade(engine)
-            yield engine
-            engine.dispose()
-        return
-    admin = make_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    name = f"rapport_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(PG_ADMIN).set(database=name).render_as_string(False))
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return fresh_engine(engine_name, "logging")
 
 
 def setup_rows(session: Session) -> None:

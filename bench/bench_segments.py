@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import (
@@ -42,12 +39,10 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench.common import fresh_engine
 from rapport.db import models as m
-from rapport.db.engine import make_engine
-from rapport.db.migrate import upgrade
 from rapport.db.session import session_factory
 from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.services.context import transaction
@@ -105,30 +100,9 @@ def timed(action: Callable[[], Any], repeat: int, reset: Callable[[], Any] | Non
     return best
 
 
-@contextmanager
-def database(kind: str) -> Iterator[Engine]:
-    """A fresh, migrated database of the given kind, removed afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-            upgrade(engine)
-            yield engine
-            engine.dispose()
-        return
-    admin = make_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    name = f"rapport_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))  # a generated constant name
-    url = make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def database(kind: str) -> AbstractContextManager[Engine]:
+    """A fresh migrated database of that engine, removed afterwards."""
+    return fresh_engine(kind, "segments")
 
 
 def build_base(engine: Engine, contacts: int) -> Factory:

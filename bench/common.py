@@ -14,7 +14,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +73,11 @@ def postgres_db(name: str) -> Iterator[Engine]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+def fresh_engine(backend: str, name: str) -> AbstractContextManager[Engine]:
+    """A fresh, migrated database of ``backend`` (sqlite or postgresql), removed afterwards."""
+    return sqlite_db(name) if backend == "sqlite" else postgres_db(name)
 
 
 @contextmanager
