@@ -28,7 +28,7 @@ from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Integer, String, cast, delete, insert, literal, select
+from sqlalchemy import BigInteger, Engine, Integer, String, cast, delete, insert, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.common import fresh_engine
@@ -101,7 +101,7 @@ def build_segment(factory: Factory, lines: int, *, contacts: bool) -> None:
         attachment = session.scalar(select(m.InteractionTmplLanguage.attachment_no))
         seq = _numbers(lines)
         values: dict[str, Any] = {
-            "segment_no": literal(SEGMENT), "line_no": seq.c.i * line_step(lines),
+            "segment_no": literal(SEGMENT), "line_no": cast(seq.c.i, BigInteger) * line_step(lines),
             "contact_no": literal("B") + cast(seq.c.i, String),
             "description": literal("Bench mailing"), "campaign_no": literal("CP1"),
             "salesperson_code": literal("SP1"), "correspondence_type": literal("Email"),

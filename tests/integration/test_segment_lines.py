@@ -242,3 +242,17 @@ def test_reset_criteria_forgets_the_log_but_keeps_lines(
     assert [c for _, c in _lines(fixture_db)] == ["P3", "P11"]
     with fixture_db() as s:
         assert action_count(s, "S1") == 0
+
+
+def test_lines_are_added_after_line_numbers_beyond_32_bits(
+    fixture_db: sessionmaker[Session], tx: TxFactory
+) -> None:
+    # 300,000 lines step by 10 000 up to 3·10⁹: the next Add must number past a 32-bit integer.
+    _segment(fixture_db)
+    with fixture_db.begin() as s:
+        s.add(m.SegmentLine(segment_no="S1", line_no=3_000_000_000, contact_no="C1"))
+    _add(tx, "P3")
+    assert _lines(fixture_db) == [(3_000_000_000, "C1"), (3_000_010_000, "P3")]
+    with tx() as ctx:
+        go_back(ctx, "S1")
+    assert _lines(fixture_db) == [(3_000_000_000, "C1")]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     and_,
@@ -205,7 +206,9 @@ def _defaulted_lines(
     return (
         select(
             literal(header.no).label("segment_no"),
-            (literal(base) + LINE_STEP * func.row_number().over(order_by=order)).label("line_no"),
+            (literal(base, BigInteger) + LINE_STEP * func.row_number().over(order_by=order)).label(
+                "line_no"
+            ),
             c.c.no.label("contact_no"),
             c.c.company_no.label("contact_company_no"),
             _alt_address(c, header).label("contact_alt_address_code"),
