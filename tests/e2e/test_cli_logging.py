@@ -103,3 +103,29 @@ def test_delete_canceled_commands(fixture_db: SF, url: str) -> None:
 def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
     out = _run(f"sqlite:///{tmp_path / 'unused.db'}", *command, "--help")
     assert out.returncode == 0 and "Usage" in out.stdout, out.stderr
+
+
+def test_campaign_entries_list_cancel_and_delete_canceled(fixture_db: SF, url: str) -> None:
+    with fixture_db.begin() as s:
+        segment_with_lines(s, ["P11", "P3"], template_code="T-CALL", campaign_no="CP1")
+    assert _run(url, "segments", "log", "SEG0001", "--no-send").returncode == 0
+    with fixture_db() as s:
+        entry_no = s.scalar(select(m.CampaignEntry.entry_no))
+    listed = _run(url, "campaign-entries", "list", "--campaign", "CP1")
+    assert listed.returncode == 0, listed.stderr
+    assert "CP1" in listed.stdout and "1 of 1 campaign entr(y/ies)" in listed.stdout
+    refused = _run(url, "campaign-entries", "delete-canceled", str(entry_no))
+    assert "Deleted 0 canceled campaign entr(y/ies)" in refused.stdout  # not canceled: kept
+    canceled = _run(url, "campaign-entries", "cancel", str(entry_no))
+    assert "1 campaign entr(y/ies) and 2 interaction log entr(y/ies) are now canceled" in (
+        canceled.stdout)
+    deleted = _run(url, "campaign-entries", "delete-canceled")
+    assert "Deleted 1 canceled campaign entr(y/ies) and 2 interaction log" in deleted.stdout
+    with fixture_db() as s:
+        assert s.scalar(select(func.count()).select_from(m.CampaignEntry)) == 0
+        assert s.scalar(select(func.count()).select_from(m.InteractionLogEntry)) == 0
+
+
+def test_campaign_entries_cancel_of_an_unknown_entry_fails(fixture_db: SF, url: str) -> None:
+    out = _run(url, "campaign-entries", "cancel", "999")
+    assert out.returncode == 1 and "error [" in out.stderr and "999" in out.stderr

@@ -9,6 +9,7 @@ def register(app: typer.Typer) -> None:
     """Attach every business area's commands to the root app."""
     # Modules that add commands to another area's sub-app are imported for that side effect.
     from rapport.cli import (
+        campaign_entries,
         contacts,
         demo,
         interaction_drafts,  # noqa: F401  (adds create/finish/postpone/resume to interactions)
@@ -26,5 +27,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(segments.app, name="segments")
     app.add_typer(logged_segments.app, name="logged-segments")
     app.add_typer(interactions.app, name="interactions")
+    app.add_typer(campaign_entries.app, name="campaign-entries")
     demo.register(app)
     serve.register(app)
