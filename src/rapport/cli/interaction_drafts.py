@@ -19,6 +19,7 @@ from rich.table import Table
 
 from rapport.cli.common import console, settings, use_case
 from rapport.cli.interactions import app
+from rapport.cli.options import choice, date_option
 from rapport.domain.enums import CorrespondenceType, Evaluation
 from rapport.services.interaction_drafts import DraftAttachment
 from rapport.services.interaction_wizard import (
@@ -63,16 +64,6 @@ NoDelivery = Annotated[bool, typer.Option(
     "--no-delivery", help="Record only: an Email without address becomes blank instead of E08.")]
 
 
-def _choice(kind: type[Any], text: str, option: str) -> Any:
-    """An option value by caption, case-insensitive; 'none' is the blank value."""
-    wanted = text.strip().lower().replace("-", " ").replace("_", " ")
-    for member in kind:
-        if member.value.lower() == wanted or (member.value == "" and wanted in {"none", ""}):
-            return member
-    names = ", ".join(m.value or "none" for m in kind)
-    raise typer.BadParameter(f"{text!r} is not one of: {names}", param_hint=option)
-
-
 def _parse(value: str | None, parse: Any, option: str, what: str) -> Any:
     if value is None:
         return None
@@ -91,14 +82,14 @@ def _changes(**options: Any) -> DraftChanges:
         "description": o["description"], "campaign_no": o["campaign"],
         "language_code": o["language"],
         "result_description": o["result"], "duration": o["duration"],
-        "date": _parse(o["date"], dt.date.fromisoformat, "--date", "a date YYYY-MM-DD"),
+        "date": date_option(o["date"]),
         "time_of_interaction": _parse(o["time"], dt.time.fromisoformat, "--time", "a time HH:MM"),
         "cost": _parse(o["cost"], Decimal, "--cost", "an amount"),
     }
     if o["evaluation"] is not None:
-        values["evaluation"] = _choice(Evaluation, o["evaluation"], "--evaluation")
+        values["evaluation"] = choice(Evaluation, o["evaluation"], "--evaluation")
     if o["kind"] is not None:
-        values["correspondence_type"] = _choice(CorrespondenceType, o["kind"], "--type")
+        values["correspondence_type"] = choice(CorrespondenceType, o["kind"], "--type")
     if o["unsuccessful"]:
         values["interaction_successful"] = False
     if o["attach"] is not None:

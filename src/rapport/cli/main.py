@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 
 from rapport.cli import db as db_cli
 from rapport.cli.common import err_console, state
+from rapport.cli.options import date_option
 from rapport.errors import RapportError
 
 app = typer.Typer(
@@ -35,13 +35,7 @@ def main_options(
 ) -> None:
     """Global options, valid for every command."""
     state.user_id = user
-    if work_date:
-        try:
-            state.work_date = dt.date.fromisoformat(work_date)
-        except ValueError:
-            raise typer.BadParameter(
-                f"{work_date!r} is not a date YYYY-MM-DD", param_hint="--work-date"
-            ) from None
+    state.work_date = date_option(work_date, "--work-date")
 
 
 def _register() -> None:

@@ -6,7 +6,6 @@ segment_log.py).
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +14,8 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
+from rapport.cli.options import choice, date_option
+from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
 from rapport.services.saved_criteria import CriteriaStep
 from rapport.services.segment_export import export_segment
 from rapport.services.segment_header import KEEP, Keep, change_header
@@ -54,54 +55,9 @@ Minutes = Annotated[int | None, typer.Option(help="Whole minutes ≥ 0.")]
 Flag = Annotated[bool | None, typer.Option()]
 
 
-class Flow(StrEnum):
-    blank = "blank"
-    outbound = "Outbound"
-    inbound = "Inbound"
-
-
-class Initiator(StrEnum):
-    blank = "blank"
-    us = "Us"
-    them = "Them"
-
-
-class CorrType(StrEnum):
-    blank = "blank"
-    hard_copy = "Hard Copy"
-    email = "Email"
-
-
-class Evaluation(StrEnum):
-    blank = "blank"
-    very_positive = "Very Positive"
-    positive = "Positive"
-    neutral = "Neutral"
-    negative = "Negative"
-    very_negative = "Very Negative"
-
-
 class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date YYYY-MM-DD", param_hint="--date"
-        ) from None
-
-
-def _option(value: StrEnum | None) -> str | None:
-    """An option caption; "blank" stands for the blank option."""
-    if value is None:
-        return None
-    return "" if value.value == "blank" else value.value
 
 
 def _given(**values: Any) -> dict[str, Any]:
@@ -234,10 +190,12 @@ def set_command(
     clear_template: ClearTemplate = False,
     unit_cost: Cost = None,
     unit_duration: Minutes = None,
-    information_flow: Annotated[Flow | None, typer.Option()] = None,
-    initiated_by: Annotated[Initiator | None, typer.Option()] = None,
-    correspondence_type: Annotated[CorrType | None, typer.Option(
-        help="Correspondence Type (Default); needs --ignore-contact-corres-type.")] = None,
+    information_flow: Annotated[str | None, typer.Option(
+        help="Outbound, Inbound or none.")] = None,
+    initiated_by: Annotated[str | None, typer.Option(help="Us, Them or none.")] = None,
+    correspondence_type: Annotated[str | None, typer.Option(
+        help="Correspondence Type (Default): Email, Hard Copy or none; needs "
+             "--ignore-contact-corres-type.")] = None,
     ignore_contact_corres_type: Flag = None,
     campaign_target: Flag = None,
     campaign_response: Flag = None,
@@ -253,9 +211,11 @@ def set_command(
     """Change header fields; lines with the header's template follow unless --no-update-lines."""
     fields = _given(
         description=description, campaign_no=campaign, salesperson_code=salesperson,
-        date=_date(date), unit_cost=unit_cost, unit_duration=unit_duration,
-        information_flow=_option(information_flow), initiated_by=_option(initiated_by),
-        correspondence_type_default=_option(correspondence_type),
+        date=date_option(date), unit_cost=unit_cost, unit_duration=unit_duration,
+        information_flow=choice(InformationFlow, information_flow, "--information-flow"),
+        initiated_by=choice(InitiatedBy, initiated_by, "--initiated-by"),
+        correspondence_type_default=choice(
+            CorrespondenceType, correspondence_type, "--correspondence-type"),
         ignore_contact_corres_type=ignore_contact_corres_type, campaign_target=campaign_target,
         campaign_response=campaign_response, send_word_docs_as_attmt=send_word_docs_as_attmt,
     )
@@ -308,8 +268,10 @@ def line_set_command(
     cost: Cost = None,
     duration: Minutes = None,
     date: Date = None,
-    evaluation: Annotated[Evaluation | None, typer.Option()] = None,
-    correspondence_type: Annotated[CorrType | None, typer.Option()] = None,
+    evaluation: Annotated[str | None, typer.Option(
+        help="Very Positive, Positive, Neutral, Negative, Very Negative or none.")] = None,
+    correspondence_type: Annotated[str | None, typer.Option(
+        help="Email, Hard Copy or none.")] = None,
     campaign: Campaign = None,
     salesperson: Salesperson = None,
     campaign_target: Flag = None,
@@ -317,8 +279,10 @@ def line_set_command(
 ) -> None:
     """Change one line: contact, template, language, unique attachment and its fields."""
     fields = _given(
-        description=description, subject=subject, cost=cost, duration=duration, date=_date(date),
-        evaluation=_option(evaluation), correspondence_type=_option(correspondence_type),
+        description=description, subject=subject, cost=cost, duration=duration,
+        date=date_option(date), evaluation=choice(Evaluation, evaluation, "--evaluation"),
+        correspondence_type=choice(CorrespondenceType, correspondence_type,
+                                   "--correspondence-type"),
         campaign_no=campaign, salesperson_code=salesperson, campaign_target=campaign_target,
         campaign_response=campaign_response,
     )

@@ -11,6 +11,8 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
+from rapport.cli.options import blank_or, choice
+from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy, WizardAction
 from rapport.services import campaigns, template_languages, templates
 from rapport.services.campaigns import CampaignInput
 from rapport.services.template_languages import AttachmentUpload
@@ -30,11 +32,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group_app, name="group")
     app.add_typer(template_app, name="template")
     app.add_typer(campaign_app, name="campaign")
-
-
-def _option(text: str) -> str:
-    """An option caption typed on the command line: 'none' (or '') is the blank value."""
-    return "" if text.strip().lower() in {"", "none"} else text
 
 
 @group_app.command("add")
@@ -95,10 +92,13 @@ def template_add(
         raise typer.BadParameter(f"{cost!r} is not an amount", param_hint="--cost") from None
     data = TemplateInput(
         interaction_group_code=group, description=description, unit_cost=unit_cost,
-        unit_duration=duration, information_flow=_option(flow),
-        initiated_by=_option(initiated_by), correspondence_type_default=_option(correspondence),
+        unit_duration=duration, information_flow=choice(InformationFlow, flow, "--flow"),
+        initiated_by=choice(InitiatedBy, initiated_by, "--initiated-by"),
+        correspondence_type_default=choice(
+            CorrespondenceType, correspondence, "--correspondence-type"),
         ignore_contact_corres_type=ignore_contact_type, language_code_default=language,
-        wizard_action=_option(wizard_action), word_template_code=word_template,
+        wizard_action=choice(WizardAction, wizard_action, "--wizard-action"),
+        word_template_code=word_template,
         campaign_no=campaign)
     with use_case() as ctx:
         template = templates.create_interaction_template(
@@ -131,7 +131,7 @@ def template_language(
     word_template: Annotated[str | None, typer.Option("--word-template")] = None,
 ) -> None:
     """Add a language row to a template, or replace its attachment when the row exists."""
-    lang = _option(language)
+    lang = blank_or(language)
     upload = (AttachmentUpload(attachment.name, attachment.read_bytes())
               if attachment is not None else None)
     with use_case() as ctx:
