@@ -7,11 +7,11 @@ captions, amounts are ≥ 0 with two decimals, durations whole minutes ≥ 0, te
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rapport.db import models as m
 from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
+from rapport.domain.field_values import check_amount, check_minutes, check_option
 from rapport.errors import ValidationError
 from rapport.services.codes import ensure_exists
 from rapport.services.context import Ctx
@@ -37,16 +37,11 @@ def check_value(ctx: Ctx, name: str, value: Any, *, record: str) -> Any:
     if name == "salesperson_code":
         return check_salesperson(ctx, value, record=record)
     if name in _AMOUNTS:
-        return _amount(name, value, record)
+        return check_amount(value, field=name, record=record)
     if name in _MINUTES:
-        return _minutes(name, value, record)
+        return check_minutes(value, field=name, record=record)
     if name in _OPTIONS:
-        text = value or ""
-        if text not in _OPTIONS[name]:
-            allowed = ", ".join(repr(v) for v in sorted(_OPTIONS[name]))
-            raise ValidationError(f"{name} {text!r} of {record} must be one of {allowed}",
-                                  record=record, field=name, reason="invalid option")
-        return text
+        return check_option(value, _OPTIONS[name], field=name, record=record)
     if name == "date":
         if value is not None and not isinstance(value, dt.date):
             raise ValidationError(f"date of {record} must be a date, not {value!r}",
@@ -66,25 +61,17 @@ def check_value(ctx: Ctx, name: str, value: Any, *, record: str) -> Any:
     return value
 
 
-def _amount(name: str, value: Any, record: str) -> Decimal:
-    try:
-        amount = Decimal(str(value if value is not None else 0))
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(f"{name} of {record} must be an amount ≥ 0, not {value!r}",
-                              record=record, field=name, reason="negative or invalid")
-    return amount.quantize(Decimal("0.01"))
+def campaign_flags(values: dict[str, Any], campaign_no: str | None, record: str) -> dict[str, Any]:
+    """Campaign Target/Response need a campaign; clearing the campaign clears them (§2.9).
 
-
-def _minutes(name: str, value: Any, record: str) -> int:
-    try:
-        minutes = Decimal(str(value if value is not None else 0))
-    except InvalidOperation:
-        minutes = Decimal("NaN")
-    if isinstance(value, bool) or not minutes.is_finite() or minutes < 0 or (
-        minutes != minutes.to_integral_value()
-    ):
-        raise ValidationError(f"{name} of {record} must be whole minutes ≥ 0, not {value!r}",
-                              record=record, field=name, reason="negative or not whole")
-    return int(minutes)
+    ``campaign_no`` is the record's current campaign; ``values`` the checked changes.
+    """
+    if values.get("campaign_no", campaign_no) is not None:
+        return values
+    if values.get("campaign_target") or values.get("campaign_response"):
+        raise ValidationError(
+            f"Campaign Target and Campaign Response of {record} need a Campaign No.",
+            record=record, field="campaign_no", reason="no campaign")
+    if "campaign_no" in values:
+        return {**values, "campaign_target": False, "campaign_response": False}
+    return values

@@ -20,7 +20,7 @@ from rapport.errors import NotFoundError, RuleViolationError, ValidationError
 from rapport.services import segment_languages as sl
 from rapport.services.codes import ensure_exists
 from rapport.services.context import Ctx
-from rapport.services.segment_fields import check_value
+from rapport.services.segment_fields import campaign_flags, check_value
 from rapport.services.segments import record_name
 from rapport.services.segments import require_segment as _segment
 from rapport.services.template_languages import drop_attachments, language_key
@@ -79,14 +79,7 @@ def _campaign_rules(header: m.SegmentHeader, values: dict[str, Any], record: str
 
     Correspondence Type (Default) can be changed only with "Ignore Contact Corres. Type" (§3.1).
     """
-    campaign = values.get("campaign_no", header.campaign_no)
-    if campaign is None:
-        if values.get("campaign_target") or values.get("campaign_response"):
-            raise ValidationError(
-                f"Campaign Target and Campaign Response of {record} need a Campaign No.",
-                record=record, field="campaign_no", reason="no campaign")
-        if "campaign_no" in values:
-            values = {**values, "campaign_target": False, "campaign_response": False}
+    values = campaign_flags(values, header.campaign_no, record)
     ignore = values.get("ignore_contact_corres_type", header.ignore_contact_corres_type)
     wanted = values.get("correspondence_type_default", header.correspondence_type_default)
     if wanted != header.correspondence_type_default and not ignore:

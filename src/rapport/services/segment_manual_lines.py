@@ -19,7 +19,7 @@ from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
 from rapport.services import segment_languages as sl
 from rapport.services.context import Ctx
-from rapport.services.segment_fields import check_value
+from rapport.services.segment_fields import campaign_flags, check_value
 from rapport.services.segment_header import KEEP, Keep
 from rapport.services.segment_line_languages import (
     remove_line_attachment,
@@ -181,14 +181,7 @@ def update_line(ctx: Ctx, segment_no: str, line_no: int, **fields: Any) -> m.Seg
         raise ValidationError(f"{record} has no editable field(s) {', '.join(unknown)}",
                               record=record, field=unknown[0], reason="unknown field")
     values = {k: check_value(ctx, k, v, record=record) for k, v in fields.items()}
-    campaign = values.get("campaign_no", line.campaign_no)
-    if campaign is None:
-        if values.get("campaign_target") or values.get("campaign_response"):
-            raise ValidationError(
-                f"Campaign Target and Campaign Response of {record} need a Campaign No.",
-                record=record, field="campaign_no", reason="no campaign")
-        if "campaign_no" in values:
-            values.update(campaign_target=False, campaign_response=False)
+    values = campaign_flags(values, line.campaign_no, record)
     for name, value in values.items():
         setattr(line, name, value)
     ctx.session.flush()

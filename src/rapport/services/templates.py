@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from rapport.db import models as m
 from rapport.domain.codes import require_code
 from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy, WizardAction
+from rapport.domain.field_values import check_amount, check_minutes, check_option
 from rapport.errors import ConflictError, RuleViolationError, ValidationError
 from rapport.services import template_languages as tl
 from rapport.services.codes import ensure_exists
@@ -133,16 +134,11 @@ def _checked(ctx: Ctx, name: str, value: Any, record: str) -> Any:
     if name == "campaign_no":
         return ensure_exists(ctx, m.Campaign, value, field=name, record=record)
     if name == "unit_cost":
-        return _amount(value, record)
+        return check_amount(value, field=name, record=record, caption="Unit Cost (LCY)")
     if name == "unit_duration":
-        return _minutes(value, record)
+        return check_minutes(value, field=name, record=record, caption="Unit Duration (Min.)")
     if name in _OPTIONS:
-        text = value or ""
-        if text not in _OPTIONS[name]:
-            allowed = ", ".join(repr(v) for v in sorted(_OPTIONS[name]))
-            raise ValidationError(f"{name} {text!r} of {record} must be one of {allowed}",
-                                  record=record, field=name, reason="invalid option")
-        return text
+        return check_option(value, _OPTIONS[name], field=name, record=record)
     if name in _FLAGS:
         return bool(value)
     text = (value or "").strip()
@@ -150,29 +146,6 @@ def _checked(ctx: Ctx, name: str, value: Any, record: str) -> Any:
         raise ValidationError(f"{name} of {record} is longer than 100 characters",
                               record=record, field=name, reason="too long")
     return text
-
-
-def _amount(value: Any, record: str) -> Decimal:
-    try:
-        amount = Decimal(str(value if value is not None else 0))
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(f"Unit Cost (LCY) of {record} must be an amount ≥ 0, not {value!r}",
-                              record=record, field="unit_cost", reason="negative or invalid")
-    return amount.quantize(Decimal("0.01"))
-
-
-def _minutes(value: Any, record: str) -> int:
-    try:
-        minutes = Decimal(str(value if value is not None else 0))
-    except InvalidOperation:
-        minutes = Decimal("NaN")
-    if not minutes.is_finite() or minutes < 0 or minutes != minutes.to_integral_value():
-        raise ValidationError(
-            f"Unit Duration (Min.) of {record} must be whole minutes ≥ 0, not {value!r}",
-            record=record, field="unit_duration", reason="negative or not whole")
-    return int(minutes)
 
 
 def _change_default_language(ctx: Ctx, template: m.InteractionTemplate, lang: str,
