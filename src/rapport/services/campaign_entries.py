@@ -18,9 +18,8 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code
 from rapport.errors import NotFoundError, ValidationError
-from rapport.services.context import Ctx
+from rapport.services.context import Ctx, run
 from rapport.services.interaction_entries import delete_entries
-from rapport.services.logging import run
 
 CE = m.CampaignEntry
 ILE = m.InteractionLogEntry

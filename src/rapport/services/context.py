@@ -13,7 +13,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from sqlalchemy import Executable
 from sqlalchemy.orm import Session, sessionmaker
+
+from rapport.db.models import rowcount
 
 
 def utc_now() -> dt.datetime:
@@ -59,3 +62,12 @@ def transaction(
         session.close()
     for action in ctx._after_commit:
         action()
+
+
+def run(ctx: Ctx, stmt: Executable) -> int:
+    """Execute a set-based INSERT/UPDATE/DELETE; the number of rows it touched.
+
+    ORM session synchronisation is off: these statements never touch objects the use case holds.
+    """
+    options = {"preserve_rowcount": True, "synchronize_session": False}
+    return rowcount(ctx.session.execute(stmt.execution_options(**options)))

@@ -32,8 +32,7 @@ from rapport.db import models as m
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import Evaluation
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
-from rapport.services.context import Ctx
-from rapport.services.logging import run
+from rapport.services.context import Ctx, run
 
 ILE = m.InteractionLogEntry
 Comment = m.InterLogEntryCommentLine

@@ -16,8 +16,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from rapport.db.models import CampaignEntry, InteractionLogEntry, LoggedSegment
 from rapport.domain.codes import normalize_code
 from rapport.errors import NotFoundError, ValidationError
-from rapport.services.context import Ctx
-from rapport.services.logging import run
+from rapport.services.context import Ctx, run
 
 ILE = InteractionLogEntry
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
-    Executable,
     Row,
     case,
     delete,
@@ -44,7 +42,7 @@ from rapport.db.models import (
 from rapport.domain.codes import require_code
 from rapport.domain.enums import DeliveryStatus
 from rapport.errors import ConcurrencyError, ConflictError, NotFoundError, ValidationError
-from rapport.services.context import Ctx
+from rapport.services.context import Ctx, run
 from rapport.services.log_validation import (
     check_lines,
     downgraded_lines,
@@ -262,16 +260,6 @@ def _insert_entries(ctx: Ctx, header: Header, ls_no: int, deliver: bool) -> int:
     )
     stmt = insert(InteractionLogEntry).from_select(list(columns), source)
     return run(ctx, stmt)
-
-
-def run(ctx: Ctx, stmt: Executable) -> int:
-    """Execute a set-based INSERT/UPDATE/DELETE; the number of rows it touched.
-
-    ORM session synchronisation is off: these statements never touch objects the use case holds.
-    """
-    options = {"preserve_rowcount": True, "synchronize_session": False}
-    result = ctx.session.execute(stmt.execution_options(**options))
-    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def _mark_attachments_read_only(

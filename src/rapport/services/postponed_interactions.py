@@ -10,12 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
-    Delete,
     Select,
     and_,
     delete,
@@ -31,7 +28,7 @@ from rapport.db.models import (
     InterLogEntryCommentLine,
 )
 from rapport.errors import ConflictError, NotFoundError, ValidationError
-from rapport.services.context import Ctx
+from rapport.services.context import Ctx, run
 from rapport.services.interactions import attachment_in_use
 
 ILE = InteractionLogEntry
@@ -124,25 +121,19 @@ def _check_selection(ctx: Ctx, entry_nos: Sequence[int]) -> list[int]:
     return wanted
 
 
-def _deleted(ctx: Ctx, stmt: Delete) -> int:
-    result = cast(CursorResult[Any], ctx.session.execute(
-        stmt.execution_options(synchronize_session=False)))
-    return result.rowcount
-
-
 def delete_postponed(ctx: Ctx, entry_nos: Sequence[int]) -> DeletedPostponed:
     """Delete postponed entries with their comments and unique attachments (Q13 = this call)."""
     wanted = _check_selection(ctx, entry_nos)
     chosen = and_(ILE.entry_no.in_(wanted), ILE.postponed.is_(True))
     candidates = select(ILE.attachment_no).where(chosen, ILE.attachment_no.is_not(None))
     owned = [no for no in ctx.session.scalars(candidates.distinct()).all() if no is not None]
-    comment_lines = _deleted(ctx, delete(InterLogEntryCommentLine)
+    comment_lines = run(ctx, delete(InterLogEntryCommentLine)
                              .where(InterLogEntryCommentLine.entry_no.in_(wanted)))
-    entries = _deleted(ctx, delete(ILE).where(chosen))
+    entries = run(ctx, delete(ILE).where(chosen))
     removed = 0
     if owned:
         att = aliased(Attachment)
         unused = select(att.no).where(att.no.in_(owned), ~attachment_in_use(att.no))
-        removed = _deleted(ctx, delete(Attachment).where(Attachment.no.in_(unused)))
+        removed = run(ctx, delete(Attachment).where(Attachment.no.in_(unused)))
     ctx.session.expire_all()
     return DeletedPostponed(entries=entries, comment_lines=comment_lines, attachments=removed)

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from rapport.db import models as m
 from rapport.domain.enums import CriteriaAction, CriteriaLineType, CriteriaSection, HistoryAction
-from rapport.services.context import Ctx
+from rapport.services.context import Ctx, run
 
 LINE_STEP = 10_000
 
@@ -155,12 +155,7 @@ def insert_lines(ctx: Ctx, header: m.SegmentHeader, source: LineSource, action: 
     session = ctx.session
     base = last_line_no(session, header.no)
     stmt = _defaulted_lines(session, header, source, base)
-    result = session.execute(
-        insert(LINE)
-        .from_select(list(stmt.selected_columns.keys()), stmt)
-        .execution_options(preserve_rowcount=True)
-    )
-    count = m.rowcount(result)
+    count = run(ctx, insert(LINE).from_select(list(stmt.selected_columns.keys()), stmt))
     if count:
         _extend_range(session, header.no, action, base + LINE_STEP, base + LINE_STEP * count)
     return count
@@ -313,10 +308,8 @@ def delete_lines(
         literal(HistoryAction.DELETION.value).label("action_taken"),
         *[LINE.c[name] for name in LINE_DATA],
     ).where(LINE.c.segment_no == segment_no, condition)
-    result = session.execute(
-        insert(HISTORY)
-        .from_select(list(chosen.selected_columns.keys()), chosen)
-        .execution_options(preserve_rowcount=True)
+    journaled_count = run(
+        ctx, insert(HISTORY).from_select(list(chosen.selected_columns.keys()), chosen)
     )
     journaled = select(HISTORY.c.line_no).where(
         HISTORY.c.segment_no == segment_no, HISTORY.c.segment_action_no == action.no
@@ -325,7 +318,7 @@ def delete_lines(
     session.execute(
         delete(LINE).where(LINE.c.segment_no == segment_no, LINE.c.line_no.in_(journaled))
     )
-    return m.rowcount(result)
+    return journaled_count
 
 
 def _journal_line_languages(

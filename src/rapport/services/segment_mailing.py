@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, delete, exists, insert, literal, select
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code
 from rapport.errors import NotFoundError, ValidationError
-from rapport.services.context import Ctx
+from rapport.services.context import Ctx, run
 from rapport.services.segments import record_name, require_segment
 
 LINE = m.table(m.SegmentLine)
@@ -32,7 +32,10 @@ def _segment_contacts(segment_no: str) -> Select[Any]:
 
 
 def apply_mailing_group(
-    ctx: Ctx, segment_no: str, mailing_group_code: str | None, *,
+    ctx: Ctx,
+    segment_no: str,
+    mailing_group_code: str | None,
+    *,
     delete_old_assignments: bool = False,
 ) -> int:
     """Assign a mailing group to every contact of the segment; returns how many got it newly."""
@@ -40,28 +43,36 @@ def apply_mailing_group(
     record = record_name(header.no)
     code = normalize_code(mailing_group_code, field="mailing_group_code", record=record)
     if code is None:
-        raise ValidationError("Specify a mailing group code.", code="E40", record=record,
-                              field="mailing_group_code", reason="blank")
+        raise ValidationError(
+            "Specify a mailing group code.",
+            code="E40",
+            record=record,
+            field="mailing_group_code",
+            reason="blank",
+        )
     if ctx.session.get(m.MailingGroup, code) is None:
-        raise NotFoundError(f"Mailing group {code} does not exist", record=record,
-                            field="mailing_group_code", reason="does not exist")
+        raise NotFoundError(
+            f"Mailing group {code} does not exist",
+            record=record,
+            field="mailing_group_code",
+            reason="does not exist",
+        )
     members = _segment_contacts(header.no)
     if delete_old_assignments:
-        ctx.session.execute(delete(MEMBER).where(
-            MEMBER.c.mailing_group_code == code, MEMBER.c.contact_no.in_(members)))
+        ctx.session.execute(
+            delete(MEMBER).where(
+                MEMBER.c.mailing_group_code == code, MEMBER.c.contact_no.in_(members)
+            )
+        )
     missing = (
         select(LINE.c.contact_no, literal(code).label("mailing_group_code"))
         .where(
             LINE.c.segment_no == header.no,
             LINE.c.contact_no.is_not(None),
-            ~exists().where(and_(MEMBER.c.contact_no == LINE.c.contact_no,
-                                 MEMBER.c.mailing_group_code == code)),
+            ~exists().where(
+                and_(MEMBER.c.contact_no == LINE.c.contact_no, MEMBER.c.mailing_group_code == code)
+            ),
         )
         .distinct()
     )
-    result = ctx.session.execute(
-        insert(MEMBER)
-        .from_select(["contact_no", "mailing_group_code"], missing)
-        .execution_options(preserve_rowcount=True)
-    )
-    return m.rowcount(result)
+    return run(ctx, insert(MEMBER).from_select(["contact_no", "mailing_group_code"], missing))
