@@ -1,4 +1,4 @@
-"""The unit of work: one session, one transaction per use case."""
+"""Session factories; the unit of work itself is services.context.transaction."""
 
 from __future__ import annotations
 
