@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
-from rapport.cli.segments import app
+from rapport.cli.segments import app, print_steps
 from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.services import saved_criteria as saved
 from rapport.services.criteria_fields import filters_from_options, resolve_section, section_fields
@@ -217,24 +217,13 @@ def reuse_logged_command(
     console.print(f"No. of Criteria Actions: {actions}")
 
 
-def _print_steps(steps: list[saved.CriteriaStep]) -> None:
-    for number, step in enumerate(steps, start=1):
-        flags = [name for name, on in vars(step.options).items() if on]
-        console.print(
-            f"{number}. {step.action.value}" + (f" ({', '.join(flags)})" if flags else "")
-        )
-        for item in step.filters:
-            shown = ", ".join(f"{k}={v}" for k, v in item.fields.items())
-            console.print(f"     {item.section.value}: {shown}", highlight=False)
-
-
 @app.command("criteria")
 def criteria_command(segment: Segment) -> None:
     """Show the segment's criteria actions with their options and filters."""
     with use_case() as ctx:
         steps = saved.segment_criteria(ctx, segment)
     console.print(f"Segment {segment.upper()}: {len(steps)} criteria action(s)")
-    _print_steps(steps)
+    print_steps(steps)
 
 
 @app.command("filter-fields")
@@ -274,7 +263,7 @@ def saved_show_command(code: Annotated[str, typer.Argument(help="Saved criteria 
     with use_case() as ctx:
         detail = saved.show_saved_criteria(ctx, code)
     console.print(f"{detail.info.code} {detail.info.description} (saved by {detail.info.user_id})")
-    _print_steps(detail.steps)
+    print_steps(detail.steps)
 
 
 @saved_app.command("delete")

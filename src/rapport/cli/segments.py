@@ -148,7 +148,7 @@ def _print_detail(detail: SegmentDetail) -> None:
     ]:
         table.add_row(caption, value)
     console.print(table)
-    _print_steps(detail.steps)
+    print_steps(detail.steps)
     _print_lines(detail.lines, s.no_of_lines)
 
 
@@ -156,7 +156,8 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _print_steps(steps: list[CriteriaStep]) -> None:
+def print_steps(steps: list[CriteriaStep]) -> None:
+    """Criteria actions in bold with their options, their filters indented below them."""
     console.print(f"Criteria ({len(steps)} action(s))", style="underline")
     for number, step in enumerate(steps, start=1):
         flags = [name for name, on in vars(step.options).items() if on]
