@@ -17,26 +17,6 @@ from tests.conftest import WORK_DATE, TxFactory
 SF = sessionmaker[Session]
 
 
-@pytest.mark.parametrize(
-    ("no", "by", "expected"),
-    [
-        ("SEG0001", 1, "SEG0002"),
-        ("SEG0009", 1, "SEG0010"),
-        ("A99", 1, "A100"),
-        ("CT000001", 10, "CT000011"),
-        ("X01-B", 1, "X02-B"),
-        ("7", 3, "10"),
-    ],
-)
-def test_increment_no_bumps_rightmost_digits_keeping_width(no: str, by: int, expected: str) -> None:
-    assert ns.increment_no(no, by) == expected
-
-
-def test_increment_no_without_digits_is_refused() -> None:
-    with pytest.raises(ValidationError, match="no digits"):
-        ns.increment_no("ABC")
-
-
 def _series(tx: TxFactory, code: str = "SEG", **kw: object) -> None:
     data = SeriesInput(**{"description": "Segments", "starting_no": "SEG0001", **kw})  # type: ignore[arg-type]
     with tx() as ctx:

@@ -8,17 +8,14 @@ reference's IncStr: the rightmost group of digits is incremented and keeps its w
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, ColumnElement, String, cast, func, literal, select
 
 from rapport.db.models import MarketingSetup, NumberSeries
+from rapport.domain.numbers import MAX_NO_LENGTH, split_no
 from rapport.errors import RuleViolationError, ValidationError
 from rapport.services.context import Ctx
-
-_LAST_DIGITS = re.compile(r"(\d+)(?!.*\d)")
-_MAX_NO_LENGTH = 20
 
 
 @dataclass(frozen=True)
@@ -61,14 +58,13 @@ def contact_series(ctx: Ctx) -> str | None:
 
 
 def _split(no: str, series: str) -> tuple[str, int, int, str]:
-    match = _LAST_DIGITS.search(no)
-    if match is None:
+    parts = split_no(no)
+    if parts is None:
         raise ValidationError(
             f"Number {no!r} of number series {series} contains no digits to increment",
             record=f"Number Series {series}", field="starting_no", reason="no digits",
         )
-    digits = match.group(1)
-    return no[: match.start(1)], int(digits), len(digits), no[match.end(1):]
+    return parts.prefix, parts.value, parts.width, parts.suffix
 
 
 def draw_block(ctx: Ctx, series_code: str, count: int) -> NumberBlock:
@@ -92,7 +88,7 @@ def draw_block(ctx: Ctx, series_code: str, count: int) -> NumberBlock:
 
 def _check_capacity(block: NumberBlock, series: NumberSeries) -> None:
     last_value = block.first + (block.count - 1) * block.step
-    too_wide = len(str(last_value)) > block.width or len(block.last_no) > _MAX_NO_LENGTH
+    too_wide = len(str(last_value)) > block.width or len(block.last_no) > MAX_NO_LENGTH
     beyond_end = False
     if series.ending_no:
         _, end_value, _, _ = _split(series.ending_no, series.code)

@@ -8,7 +8,6 @@ transactions never receive the same number: the second waits until the first com
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,36 +15,13 @@ from sqlalchemy import select
 
 from rapport.db.models import NumberSeries
 from rapport.domain.codes import normalize_code, require_code
+from rapport.domain.numbers import MAX_NO_LENGTH, increment_no, is_valid_no, no_key
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
 
-_LAST_DIGITS = re.compile(r"(\d+)(?!.*\d)")
-_MAX_NO_LENGTH = 20
-
-
-def increment_no(no: str, by: int = 1) -> str:
-    """The number after ``no``: its rightmost digits plus ``by``, zero-padded to their width."""
-    match = _LAST_DIGITS.search(no)
-    if match is None:
-        raise ValidationError(
-            f"Number {no!r} contains no digits to increment",
-            field="no", reason="no digits",
-        )
-    digits = match.group(1)
-    bumped = str(int(digits) + by).zfill(len(digits))
-    return no[: match.start(1)] + bumped + no[match.end(1):]
-
-
-def _no_key(no: str) -> tuple[str, int, str]:
-    """Sort key comparing numbers of one series by their digits, not as plain text."""
-    match = _LAST_DIGITS.search(no)
-    if match is None:
-        return (no, -1, "")
-    return (no[: match.start(1)], int(match.group(1)), no[match.end(1):])
-
 
 def _exceeds(no: str, ending_no: str | None) -> bool:
-    return bool(ending_no) and _no_key(no) > _no_key(ending_no or "")
+    return bool(ending_no) and no_key(no) > no_key(ending_no or "")
 
 
 def _locked_series(ctx: Ctx, code: str) -> NumberSeries:
@@ -71,7 +47,7 @@ def draw_next(ctx: Ctx, series_code: str) -> str:
         no = increment_no(series.last_no_used, series.increment_by)
     else:
         no = series.starting_no
-    if _exceeds(no, series.ending_no) or len(no) > _MAX_NO_LENGTH:
+    if _exceeds(no, series.ending_no) or len(no) > MAX_NO_LENGTH:
         raise RuleViolationError(
             f"You cannot assign new numbers from the number series {code}: "
             f"the next number {no} would exceed the ending number {series.ending_no}",
@@ -118,10 +94,10 @@ def _validate(code: str, data: SeriesInput) -> None:
         raise ValidationError(f"Starting No. must have a value on {record}",
                               record=record, field="starting_no", reason="blank")
     for name, value in (("starting_no", data.starting_no), ("ending_no", data.ending_no)):
-        if value and (_LAST_DIGITS.search(value) is None or len(value) > _MAX_NO_LENGTH):
+        if value and not is_valid_no(value):
             raise ValidationError(
                 f"{name} {value!r} of {record} must contain digits and have at most "
-                f"{_MAX_NO_LENGTH} characters", record=record, field=name, reason="invalid number")
+                f"{MAX_NO_LENGTH} characters", record=record, field=name, reason="invalid number")
     if data.increment_by < 1:
         raise ValidationError(f"Increment-by No. of {record} must be at least 1",
                               record=record, field="increment_by", reason="not positive")
