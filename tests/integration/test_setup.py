@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +27,42 @@ def test_get_marketing_setup_creates_the_singleton_with_defaults(tx: TxFactory) 
     with tx() as ctx:
         assert setup.get_marketing_setup(ctx).id == 1
         assert ctx.session.query(m.MarketingSetup).count() == 1
+
+
+def test_two_transactions_creating_the_setup_at_once_both_get_the_one_row(
+    tx: TxFactory, factory: SF
+) -> None:
+    """The second transaction finds no row, waits for the first one's insert, then reads it."""
+    created = threading.Event()
+    errors: list[BaseException] = []
+    seen: list[bool] = []
+
+    def first() -> None:
+        try:
+            with tx() as ctx:
+                setup.get_marketing_setup(ctx)
+                created.set()
+                time.sleep(0.5)  # still uncommitted while the second one looks
+        except BaseException as exc:
+            errors.append(exc)
+            created.set()
+
+    def second() -> None:
+        try:
+            created.wait(10)
+            with tx() as ctx:
+                seen.append(setup.get_marketing_setup(ctx).inherit_address)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and seen == [True]
+    with factory() as s:
+        assert s.query(m.MarketingSetup).count() == 1
 
 
 def test_update_marketing_setup_normalises_and_checks_codes(tx: TxFactory, factory: SF) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from rapport.db import models as m
 from rapport.domain.codes import require_code
@@ -55,14 +57,21 @@ EDITABLE_FIELDS = frozenset(
 
 
 def get_marketing_setup(ctx: Ctx) -> m.MarketingSetup:
-    """The marketing setup, created with the reference's defaults on first use."""
+    """The marketing setup, created with the reference's defaults on first use.
+
+    Two transactions may both find no setup on a new database; the row is inserted with
+    ``ON CONFLICT DO NOTHING``, so the second waits for the first and then reads its row instead
+    of failing on the primary key.
+    """
     setup = ctx.session.get(m.MarketingSetup, 1)
     if setup is None:
-        setup = m.MarketingSetup(id=1, default_correspondence_type="",
-                                 attachment_storage_type=StorageType.EMBEDDED.value,
-                                 **dict.fromkeys(_FLAG_FIELDS, True))
-        ctx.session.add(setup)
-        ctx.session.flush()
+        insert = postgresql_insert if ctx.session.get_bind().dialect.name == "postgresql" \
+            else sqlite_insert
+        ctx.session.execute(insert(m.MarketingSetup).values(
+            id=1, default_correspondence_type="",
+            attachment_storage_type=StorageType.EMBEDDED.value,
+            **dict.fromkeys(_FLAG_FIELDS, True)).on_conflict_do_nothing(index_elements=["id"]))
+        setup = ctx.session.get_one(m.MarketingSetup, 1)
     return setup
 
 
