@@ -12,6 +12,7 @@ from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
 from rapport.services import number_series as ns
 from rapport.services.number_series import SeriesInput
+from tests.concurrency import run_at_once
 from tests.conftest import WORK_DATE, TxFactory
 
 SF = sessionmaker[Session]
@@ -134,7 +135,6 @@ def test_concurrent_draws_never_share_a_number(tx: TxFactory, factory: SF) -> No
     drawn: dict[str, str] = {}
     times: dict[str, float] = {}
     first_drew = threading.Event()
-    errors: list[BaseException] = []
 
     def first() -> None:
         try:
@@ -143,25 +143,17 @@ def test_concurrent_draws_never_share_a_number(tx: TxFactory, factory: SF) -> No
                 first_drew.set()
                 time.sleep(0.8)  # hold the lock while the second transaction tries to draw
                 times["first_commit"] = time.monotonic()
-        except BaseException as exc:
-            errors.append(exc)
+        finally:
             first_drew.set()
 
     def second() -> None:
-        try:
-            first_drew.wait(10)
-            with tx() as ctx:
-                times["second_start"] = time.monotonic()
-                drawn["second"] = ns.draw_next(ctx, "SEG")
-                times["second_drew"] = time.monotonic()
-        except BaseException as exc:
-            errors.append(exc)
+        first_drew.wait(10)
+        with tx() as ctx:
+            times["second_start"] = time.monotonic()
+            drawn["second"] = ns.draw_next(ctx, "SEG")
+            times["second_drew"] = time.monotonic()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    errors = run_at_once(first, second)
     assert errors == []
     assert sorted(drawn.values()) == ["SEG0001", "SEG0002"]
     assert drawn["first"] == "SEG0001"

@@ -13,6 +13,7 @@ from rapport.errors import ConflictError, NotFoundError, RuleViolationError, Val
 from rapport.services import codes, setup
 from tests.builders import make_contact
 from tests.builders_setup import assert_refused, basic_setup
+from tests.concurrency import run_at_once
 from tests.conftest import TxFactory
 
 SF = sessionmaker[Session]
@@ -34,7 +35,6 @@ def test_two_transactions_creating_the_setup_at_once_both_get_the_one_row(
 ) -> None:
     """The second transaction finds no row, waits for the first one's insert, then reads it."""
     created = threading.Event()
-    errors: list[BaseException] = []
     seen: list[bool] = []
 
     def first() -> None:
@@ -43,23 +43,15 @@ def test_two_transactions_creating_the_setup_at_once_both_get_the_one_row(
                 setup.get_marketing_setup(ctx)
                 created.set()
                 time.sleep(0.5)  # still uncommitted while the second one looks
-        except BaseException as exc:
-            errors.append(exc)
+        finally:
             created.set()
 
     def second() -> None:
-        try:
-            created.wait(10)
-            with tx() as ctx:
-                seen.append(setup.get_marketing_setup(ctx).inherit_address)
-        except BaseException as exc:
-            errors.append(exc)
+        created.wait(10)
+        with tx() as ctx:
+            seen.append(setup.get_marketing_setup(ctx).inherit_address)
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    errors = run_at_once(first, second)
     assert errors == [] and seen == [True]
     with factory() as s:
         assert s.query(m.MarketingSetup).count() == 1
