@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -84,8 +85,7 @@ def previews(factory: Factory, repeat: int) -> dict[str, tuple[float, int]]:
             return preview(ctx, "BENCH", CriteriaAction.ADD,
                            [SectionFilter(CriteriaSection.CONTACT, fields)])
 
-    return {label: best_of(repeat, lambda f=fields: count(f))  # type: ignore[misc]
-            for label, fields in CRITERIA.items()}
+    return {label: best_of(repeat, partial(count, fields)) for label, fields in CRITERIA.items()}
 
 
 def bench_backend(backend: str, contacts: int, repeat: int) -> None:

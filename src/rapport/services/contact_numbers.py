@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, ColumnElement, String, cast, func, literal, select
 
 from rapport.db.models import MarketingSetup, NumberSeries
-from rapport.domain.numbers import MAX_NO_LENGTH, split_no
+from rapport.domain.numbers import MAX_NO_LENGTH, NoParts, split_no
 from rapport.errors import RuleViolationError, ValidationError
 from rapport.services.context import Ctx
 
@@ -57,14 +57,14 @@ def contact_series(ctx: Ctx) -> str | None:
     return ctx.session.scalar(select(MarketingSetup.contact_nos).where(MarketingSetup.id == 1))
 
 
-def _split(no: str, series: str) -> tuple[str, int, int, str]:
+def _split(no: str, series: str) -> NoParts:
     parts = split_no(no)
     if parts is None:
         raise ValidationError(
             f"Number {no!r} of number series {series} contains no digits to increment",
             record=f"Number Series {series}", field="starting_no", reason="no digits",
         )
-    return parts.prefix, parts.value, parts.width, parts.suffix
+    return parts
 
 
 def draw_block(ctx: Ctx, series_code: str, count: int) -> NumberBlock:
@@ -72,11 +72,12 @@ def draw_block(ctx: Ctx, series_code: str, count: int) -> NumberBlock:
     stmt = select(NumberSeries).where(NumberSeries.code == series_code).with_for_update()
     series = ctx.session.scalars(stmt.execution_options(populate_existing=True)).one()
     if series.last_no_used:
-        prefix, last, width, suffix = _split(series.last_no_used, series_code)
-        first = last + series.increment_by
+        last = _split(series.last_no_used, series_code)
+        start = NoParts(last.prefix, last.value + series.increment_by, last.width, last.suffix)
     else:
-        prefix, first, width, suffix = _split(series.starting_no, series_code)
-    block = NumberBlock(series_code, prefix, first, series.increment_by, width, suffix, count)
+        start = _split(series.starting_no, series_code)
+    block = NumberBlock(series_code, start.prefix, start.value, series.increment_by,
+                        start.width, start.suffix, count)
     if count <= 0:
         return block
     _check_capacity(block, series)
@@ -91,7 +92,7 @@ def _check_capacity(block: NumberBlock, series: NumberSeries) -> None:
     too_wide = len(str(last_value)) > block.width or len(block.last_no) > MAX_NO_LENGTH
     beyond_end = False
     if series.ending_no:
-        _, end_value, _, _ = _split(series.ending_no, series.code)
+        end_value = _split(series.ending_no, series.code).value
         beyond_end = last_value > end_value
     if too_wide or beyond_end:
         limit = series.ending_no or "9" * block.width

@@ -25,6 +25,7 @@ from rapport.services.contact_numbers import draw_block
 from rapport.services.context import Ctx
 from rapport.services.demo_contacts import DemoContactBuilder
 from rapport.services.demo_documents import newsletter_html, welcome_letter
+from rapport.services.setup import ensure_marketing_setup
 
 SEED = 20250310
 SERIES = (("CONT", "Contacts", "CT0000001", True), ("SEG", "Segments", "SEG00001", False),
@@ -82,11 +83,8 @@ def ensure_setup(ctx: Ctx) -> None:
 
 
 def _ensure_marketing_setup(session: Session) -> None:
-    setup = session.get(m.MarketingSetup, 1)
-    if setup is None:
-        setup = m.MarketingSetup(id=1, def_company_salutation_code="COMPANY",
-                                 default_person_salutation_code="FORMAL")
-        session.add(setup)
+    setup = ensure_marketing_setup(session, def_company_salutation_code="COMPANY",
+                                   default_person_salutation_code="FORMAL")
     setup.contact_nos = setup.contact_nos or "CONT"
     setup.segment_nos = setup.segment_nos or "SEG"
     setup.campaign_nos = setup.campaign_nos or "CAMP"

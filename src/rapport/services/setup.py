@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from rapport.db import models as m
 from rapport.domain.codes import require_code
@@ -57,21 +58,25 @@ EDITABLE_FIELDS = frozenset(
 
 
 def get_marketing_setup(ctx: Ctx) -> m.MarketingSetup:
-    """The marketing setup, created with the reference's defaults on first use.
+    """The marketing setup, created with the reference's defaults on first use."""
+    return ensure_marketing_setup(ctx.session)
+
+
+def ensure_marketing_setup(session: Session, **first_values: Any) -> m.MarketingSetup:
+    """The marketing setup; when there is none yet, it is created with ``first_values`` and the
+    model's defaults (the reference's).
 
     Two transactions may both find no setup on a new database; the row is inserted with
     ``ON CONFLICT DO NOTHING``, so the second waits for the first and then reads its row instead
     of failing on the primary key.
     """
-    setup = ctx.session.get(m.MarketingSetup, 1)
+    setup = session.get(m.MarketingSetup, 1)
     if setup is None:
-        insert = postgresql_insert if ctx.session.get_bind().dialect.name == "postgresql" \
+        insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" \
             else sqlite_insert
-        ctx.session.execute(insert(m.MarketingSetup).values(
-            id=1, default_correspondence_type="",
-            attachment_storage_type=StorageType.EMBEDDED.value,
-            **dict.fromkeys(_FLAG_FIELDS, True)).on_conflict_do_nothing(index_elements=["id"]))
-        setup = ctx.session.get_one(m.MarketingSetup, 1)
+        session.execute(insert(m.MarketingSetup).values(id=1, **first_values)
+                        .on_conflict_do_nothing(index_elements=["id"]))
+        setup = session.get_one(m.MarketingSetup, 1)
     return setup
 
 
