@@ -22,7 +22,7 @@ from rapport.db.models import Contact
 from rapport.services.contact_files import export_contacts, import_contacts
 from rapport.services.context import transaction
 from rapport.services.demo import ensure_setup
-from rapport.services.demo_generator import BATCH, generate_contacts
+from rapport.services.demo_generator import BATCH, generate
 
 USER = "BENCH"
 
@@ -48,8 +48,8 @@ def bench_generate(backend: str, count: int) -> None:
     with database(backend, "generate") as factory:
         with transaction(factory, user_id=USER) as ctx:
             ensure_setup(ctx)
-        with timed() as timer, transaction(factory, user_id=USER) as ctx:
-            generate_contacts(ctx, count)
+        with timed() as timer:
+            generate(factory, count, user_id=USER)
     report("generate contacts", backend, count, timer.seconds, baseline)
 
 
@@ -57,8 +57,7 @@ def make_csv(rows: int, folder: Path) -> tuple[Path, float]:
     """A CSV of ``rows`` generated contacts (exported from SQLite); returns it and export time."""
     path = folder / "contacts.csv"
     with database("sqlite", "source") as factory:
-        with transaction(factory, user_id=USER) as ctx:
-            generate_contacts(ctx, rows)
+        generate(factory, rows, user_id=USER)
         with timed() as timer, transaction(factory, user_id=USER) as ctx:
             export_contacts(ctx, path)
     return path, timer.seconds

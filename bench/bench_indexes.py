@@ -27,8 +27,8 @@ from bench.common import backends, fresh_engine, machine_load, reproduce
 from rapport.db import models as m
 from rapport.db.session import session_factory
 from rapport.domain.enums import CriteriaAction, CriteriaSection
+from rapport.services import demo_generator
 from rapport.services.context import transaction
-from rapport.services.demo_generator import generate_contacts
 from rapport.services.segment_lines import SectionFilter
 from rapport.services.selection import preview
 
@@ -60,8 +60,7 @@ def generate(engine: Engine, contacts: int) -> tuple[Factory, float]:
     """Generate the base with a segment to preview against; the seconds generation took."""
     factory = session_factory(engine)
     start = time.perf_counter()
-    with transaction(factory, user_id=USER) as ctx:
-        generate_contacts(ctx, contacts)
+    demo_generator.generate(factory, contacts, user_id=USER)
     seconds = time.perf_counter() - start
     with transaction(factory, user_id=USER) as ctx:
         ctx.session.add(m.SegmentHeader(no="BENCH", description="Bench", date=ctx.work_date))

@@ -46,7 +46,7 @@ from rapport.db import models as m
 from rapport.db.session import session_factory
 from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.services.context import transaction
-from rapport.services.demo_generator import generate_contacts
+from rapport.services.demo_generator import generate
 from rapport.services.segment_lines import LINE, LINE_DATA, SectionFilter
 from rapport.services.selection import add_contacts, preview, refine_contacts
 from rapport.services.undo import go_back
@@ -109,8 +109,8 @@ def build_base(engine: Engine, contacts: int) -> Factory:
     """Generate the contact base set-based, add the segments, and gather planner statistics."""
     factory = session_factory(engine)
     start = time.perf_counter()
+    generate(factory, contacts, user_id="BENCH")
     with transaction(factory, user_id="BENCH") as ctx:
-        generate_contacts(ctx, contacts)
         for no in ("BENCH", "BASE", "BASECOPY", "EMPTY", "NAIVE"):
             ctx.session.add(m.SegmentHeader(no=no, description="Bench", date=ctx.work_date))
     with engine.connect() as conn:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from mailmerge import MailMerge
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
@@ -17,7 +17,7 @@ from rapport.services.contact_numbers import NumberBlock
 from rapport.services.demo import seed_demo
 from rapport.services.demo_contacts import DemoContactBuilder
 from rapport.services.demo_documents import LETTER_FIELDS
-from rapport.services.demo_generator import generate_contacts
+from rapport.services.demo_generator import generate, generate_contacts
 from tests.builders_contact_files import count, snapshot
 from tests.conftest import TxFactory
 
@@ -146,3 +146,26 @@ def test_generator_refuses_numbers_that_are_taken(factory: sessionmaker[Session]
         generate_contacts(ctx, 4)
     assert "CT0000001" in caught.value.message
     assert snapshot(factory) == before
+    with pytest.raises(ConflictError):
+        generate(factory, 4, user_id="U1")  # the bulk use case: all or nothing as well
+    assert snapshot(factory) == before
+
+
+def test_generate_as_one_bulk_use_case_writes_only_valid_references(
+        factory: sessionmaker[Session], engine: Engine) -> None:
+    result = generate(factory, 400, user_id="U1")
+    assert (result.count, result.companies, result.last_no) == (400, 100, "CT0000400")
+    assert count(factory, m.Contact) == 400
+    assert count(factory, m.ContactMailingGroup) == 160  # NEWS 30 % and EVENTS 10 %
+    with factory() as session:
+        persons = session.execute(select(m.Contact.company_no, m.Contact.name).where(
+            m.Contact.type == "Person").order_by(m.Contact.no)).all()
+    names: dict[str | None, set[str]] = {}
+    for company_no, name in persons:
+        names.setdefault(company_no, set()).add(name)
+    assert len(names) == 100 and all(len(n) == 3 for n in names.values())
+    with engine.connect() as conn:  # PostgreSQL enforced every reference while inserting
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -41,13 +41,17 @@ def settings() -> Settings:
     return get_settings()
 
 
+def user_id() -> str:
+    """The acting user: the global --user, else the configured one."""
+    return state.user_id or get_settings().user_id
+
+
 @contextmanager
 def use_case() -> Iterator[Ctx]:
     """One transaction for one command, as the global --user on the global --work-date."""
-    cfg = get_settings()
     with transaction(
         factory(),
-        user_id=state.user_id or cfg.user_id,
-        work_date=state.work_date or cfg.today(),
+        user_id=user_id(),
+        work_date=state.work_date or get_settings().today(),
     ) as ctx:
         yield ctx

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from rapport.cli.common import console, err_console, use_case
+from rapport.cli.common import console, err_console, factory, use_case, user_id
 from rapport.services.demo import seed_demo
-from rapport.services.demo_generator import generate_contacts
+from rapport.services.demo_generator import generate
 
 
 def register(app: typer.Typer) -> None:
@@ -48,10 +48,10 @@ def _generate(count: int, if_empty: bool) -> None:
     columns = (TextColumn("Generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     started = time.perf_counter()
     with Progress(*columns, console=err_console, transient=True,
-                  disable=not err_console.is_terminal) as bar, use_case() as ctx:
+                  disable=not err_console.is_terminal) as bar:
         task = bar.add_task("contacts", total=count)
-        result = generate_contacts(
-            ctx, count, if_empty=if_empty,
+        result = generate(
+            factory(), count, user_id=user_id(), if_empty=if_empty,
             progress=lambda done, total: bar.update(task, completed=done))
     if result.existing_contacts:
         console.print(f"The database already has data ({result.existing_contacts} contacts): "

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+BUSY_TIMEOUT_MS = 30_000
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, locked: type[Exception]) -> None:
     # Foreign keys are off by default in SQLite; WAL lets readers work while a segment is logged.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except locked as exc:
+        # A bulk write holds the file in rollback-journal mode (db/bulk.py) and switches it back
+        # to WAL when it ends; this connection works meanwhile and follows the file's mode.
+        if "locked" not in str(exc):
+            raise
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.execute("PRAGMA cache_size=-262144")
     cursor.close()
@@ -31,15 +40,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
-        event.listen(engine, "connect", _sqlite_connect)
+        locked = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
+        event.listen(engine, "connect", partial(_sqlite_connect, locked=locked))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, record: Any, *, locked: type[Exception]) -> None:
     dbapi_connection.isolation_level = None  # autocommit at the driver; we emit BEGIN ourselves
-    _sqlite_pragmas(dbapi_connection, record)
+    _sqlite_pragmas(dbapi_connection, record, locked=locked)
 
 
 def is_postgresql(engine: Engine) -> bool:

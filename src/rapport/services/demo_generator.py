@@ -9,6 +9,9 @@ the block's p-th number):
 
 * p % 4 = 0 is a company, the next three are its persons (1 company per 3 persons); persons
   carry their company's salesperson, territory, country, language, address and phone;
+* names: companies take the company profiles in name order, spread evenly over the block; the
+  three persons of a company take one profile from each third of the person profiles, also in
+  name order (see _keys);
 * mailing group NEWS when p % 10 < 3 (30 % of the contacts), EVENTS when p % 10 = 5 (10 %);
 * correspondence type Email when p % 10 < 7 (so every NEWS contact is an Email contact),
   Hard Copy for 7 and 8, blank for 9;
@@ -28,12 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    CTE,
     BigInteger,
     Column,
     Connection,
     Integer,
     MetaData,
+    Subquery,
     Table,
     Text,
     case,
@@ -44,12 +47,14 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
+from rapport.db.bulk import bulk_connection
 from rapport.errors import ConflictError, ValidationError
 from rapport.services import demo_data as data
 from rapport.services.contact_numbers import NumberBlock, contact_series, draw_block
-from rapport.services.context import Ctx
+from rapport.services.context import Ctx, transaction
 from rapport.services.demo import SEED, contact_count, ensure_setup
 from rapport.services.demo_contacts import _ascii
 
@@ -71,6 +76,8 @@ company_profile = Table("tmp_gen_company", _meta,
 person_profile = Table("tmp_gen_person", _meta,
                        Column("k", Integer, primary_key=True, autoincrement=False),
                        *(Column(c, Text) for c in _person_columns), prefixes=["TEMPORARY"])
+offsets = Table("tmp_gen_offset", _meta, Column("d", Integer, primary_key=True,
+                                                autoincrement=False), prefixes=["TEMPORARY"])
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,22 @@ class GeneratedContacts:
     first_no: str
     last_no: str
     existing_contacts: int = 0
+
+
+def generate(factory: sessionmaker[Session], count: int, *, user_id: str,
+             if_empty: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> GeneratedContacts:
+    """``generate_contacts`` as one use case on a bulk connection (see rapport.db.bulk).
+
+    On SQLite the contacts are written once, through the rollback journal, when nothing else has
+    the file open, and without per-row foreign-key checks. That is safe because every reference
+    the generator writes is a code that ``ensure_setup`` makes sure of in the same transaction,
+    the series it draws from, or a company of the same batch.
+    """
+    with bulk_connection(factory.kw["bind"]) as conn:
+        on_connection = sessionmaker(**{**factory.kw, "bind": conn})
+        with transaction(on_connection, user_id=user_id) as ctx:
+            return generate_contacts(ctx, count, if_empty=if_empty, progress=progress)
 
 
 def generate_contacts(ctx: Ctx, count: int, *, if_empty: bool = False,
@@ -101,7 +124,7 @@ def generate_contacts(ctx: Ctx, count: int, *, if_empty: bool = False,
     conn = ctx.session.connection()
     now = ctx.now()
     companies = (count + 3) // 4
-    with _profiles(conn):
+    with _work_tables(conn, min(count, BATCH)):
         for low in range(0, count, BATCH):
             high = min(low + BATCH, count) - 1
             sequence = _sequence(low, high)
@@ -124,19 +147,21 @@ def _refuse_taken(ctx: Ctx, block: NumberBlock) -> None:
 
 
 @contextmanager
-def _profiles(conn: Connection) -> Iterator[None]:
-    """Temporary tables of invented company and person profiles the generator draws from.
-
-    Both are numbered in name order and contacts take them in that order (see _keys), so the
-    indexes on names mostly grow at their end, which keeps the bulk insert fast.
-    """
-    for table in (company_profile, person_profile):
+def _work_tables(conn: Connection, size: int) -> Iterator[None]:
+    """Temporary tables the generator draws from: the invented company and person profiles,
+    numbered in name order (see _keys), and the offsets 0 … size-1 that every batch reads once
+    per statement (a table scan costs a fraction of re-running a recursive sequence)."""
+    tables = (company_profile, person_profile, offsets)
+    for table in tables:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")  # a constant name
         table.create(conn)
     conn.execute(insert(company_profile), _company_profiles())
     conn.execute(insert(person_profile), _person_profiles())
+    start = select(literal(0, Integer).label("d")).cte("offset", recursive=True)
+    upto = start.union_all(select(start.c.d + 1).where(start.c.d < size - 1))
+    conn.execute(insert(offsets).from_select(["d"], select(upto.c.d)))
     yield
-    for table in (company_profile, person_profile):
+    for table in tables:
         table.drop(conn)
 
 
@@ -177,28 +202,34 @@ def _person_profiles() -> list[dict[str, Any]]:
     return [dict(p, k=k) for k, p in enumerate(people)]
 
 
-def _sequence(low: int, high: int) -> CTE:
-    """Positions low … high as a recursive CTE (portable to SQLite and PostgreSQL)."""
-    start = select(literal(low, Integer).label("p")).cte("seq", recursive=True)
-    return start.union_all(select(start.c.p + 1).where(start.c.p < high))
+def _sequence(low: int, high: int) -> Subquery:
+    """Positions low … high (high - low below the offsets table's size)."""
+    return select((offsets.c.d + low).label("p")).where(offsets.c.d <= high - low).subquery("seq")
 
 
-def _keys(seq: CTE, companies: int) -> tuple[Any, Any]:
-    """Which company and person profile position p takes: companies spread evenly over the
-    profiles in name order, the persons of a company take the next profiles in name order."""
+def _keys(seq: Subquery, companies: int) -> tuple[Any, Any]:
+    """Which company and person profile position p takes.
+
+    Companies spread evenly over the company profiles in name order. The three persons of a
+    company come from the three thirds of the person profiles (in name order), each third spread
+    evenly over the companies. So the name indexes receive a few ascending streams of keys
+    instead of inserts all over them, which keeps the bulk insert fast (bench/bench_contacts.py).
+    """
     p = seq.c.p
-    company = cast(p // 4, BigInteger) * COMPANY_PROFILES // companies
-    person = (3 * (p // 4) + p % 4 + PERSON_PROFILES - 1) % PERSON_PROFILES
+    position = cast(p // 4, BigInteger)
+    company = position * COMPANY_PROFILES // companies
+    third = PERSON_PROFILES // 3
+    person = (p + 3) % 4 % 3 * third + position * third // companies
     return company, person
 
 
-def _profiled(seq: CTE, companies: int) -> Any:
+def _profiled(seq: Subquery, companies: int) -> Any:
     company, person = _keys(seq, companies)
     return (seq.join(company_profile, company_profile.c.k == company)
             .join(person_profile, person_profile.c.k == person))
 
 
-def _contacts(seq: CTE, block: NumberBlock, companies: int, series: str,
+def _contacts(seq: Subquery, block: NumberBlock, companies: int, series: str,
               now: dt.datetime) -> Any:
     p = seq.c.p
     company, person = company_profile.c, person_profile.c
@@ -229,7 +260,7 @@ def _contacts(seq: CTE, block: NumberBlock, companies: int, series: str,
     return insert(m.Contact).from_select(list(values), source)
 
 
-def _classifications(seq: CTE, block: NumberBlock, companies: int) -> list[Any]:
+def _classifications(seq: Subquery, block: NumberBlock, companies: int) -> list[Any]:
     p, no = seq.c.p, block.sql_no(seq.c.p)
     mailing = union_all(
         select(no, literal("NEWS")).where(p % 10 < 3),

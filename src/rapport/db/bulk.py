@@ -1,0 +1,78 @@
+"""One connection prepared for a large, set-based write of new rows (the contact generator).
+
+On SQLite, a WAL database writes every page twice: to the log, then into the file at the
+checkpoint. A rollback journal writes new pages once, because pages past the file's old end
+are never journaled. So when the bulk connection is the only one open on the file, it switches
+the file to the rollback journal for its write and back to WAL afterwards. While another
+connection has the file open, SQLite refuses the switch and the write goes through WAL as
+always. Other connections keep working during a bulk write in rollback mode; readers wait for
+its commit (up to the busy timeout) instead of reading the state before it.
+
+Foreign keys are not enforced on a bulk connection: whoever writes through it must only write
+references it has made sure of in the same transaction. The connection is closed afterwards
+and never returned to the pool, so nothing of this leaks into other use cases. On PostgreSQL a
+bulk connection is an ordinary one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from rapport.db.engine import BUSY_TIMEOUT_MS
+
+log = logging.getLogger(__name__)
+
+RESTORE_ATTEMPTS = 100
+RESTORE_PAUSE_S = 0.05
+
+
+@contextmanager
+def bulk_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for one large write of new rows; ``conn.info["journal_mode"]`` tells
+    whether SQLite writes it through the rollback journal ("delete") or through WAL."""
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            conn.info["journal_mode"] = ""
+            yield conn
+            return
+        raw: Any = conn.connection.driver_connection
+        try:
+            conn.info["journal_mode"] = _switch(raw, "PRAGMA journal_mode=DELETE")
+            raw.execute("PRAGMA foreign_keys=OFF")
+            yield conn
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            if conn.info["journal_mode"] == "delete":
+                _restore_wal(raw)
+            conn.invalidate()  # closed, never back in the pool with foreign keys off
+
+
+def _switch(raw: Any, pragma: str) -> str:
+    """Try a journal-mode pragma without waiting; the mode the file is in afterwards."""
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        return str(raw.execute(pragma).fetchone()[0]).lower()
+    except Exception as exc:  # the driver's OperationalError: another connection is open
+        if "locked" not in str(exc):
+            raise
+        return str(raw.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _restore_wal(raw: Any) -> None:
+    """Back to WAL; a reader started during the bulk write may hold the file for a moment."""
+    for _ in range(RESTORE_ATTEMPTS):
+        if _switch(raw, "PRAGMA journal_mode=WAL") == "wal":
+            return
+        time.sleep(RESTORE_PAUSE_S)
+    log.warning("The database stays in rollback-journal mode until rapport opens its next "
+                "connection: another connection kept reading for %.0f s",
+                RESTORE_ATTEMPTS * RESTORE_PAUSE_S)
