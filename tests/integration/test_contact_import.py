@@ -130,6 +130,20 @@ def test_blank_numbers_are_drawn_as_one_block_from_contact_nos(
         assert session.get(m.NumberSeries, "CONT").last_no_used == "CT000002"  # type: ignore[union-attr]
 
 
+def test_person_without_a_name_is_named_by_first_name_and_surname(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    header = ["no", "type", "name", "company_no", "first_name", "surname", "privacy_blocked"]
+    rows = [["P1", "Person", "", "C1", " Åse ", "Berg", "yes"],
+            ["P2", "Person", "", "C1", "Ola"],  # a short row: the missing cells are blank
+            ["P3", "Person", "Per", "C1", "", "", "no", "", ""]]  # trailing blank cells
+    _import(tx, write_csv(tmp_path / "c.csv", header, rows))
+    first, second, third = (contact(fixture_db, no) for no in ("P1", "P2", "P3"))
+    assert (first.name, first.search_name, first.privacy_blocked) == ("Åse Berg", "ÅSE BERG",
+                                                                      True)
+    assert (second.name, second.surname, second.privacy_blocked) == ("Ola", "", False)
+    assert (third.name, third.company_name) == ("Per", "Alpha Ltd")
+
+
 def test_rows_after_an_error_are_still_checked(fixture_db: sessionmaker[Session], tx: TxFactory,
                                                tmp_path: Path) -> None:
     rows = [r[:] for r in GOOD]
@@ -210,6 +224,9 @@ BAD_CELLS = [  # (column, value, expected problem column, words of the reason)
     ("name", "x" * 101, "name", "longer than 100"),
     ("no", "N" * 21, "no", "longer than 20"),
     ("correspondence_type", "Fax", "correspondence_type", "blank, Hard Copy or Email"),
+    ("type", "Company", "company_no", "a company belongs to itself"),
+    ("mailing_groups", "NEWS;" + "X" * 21, "mailing_groups", "code longer than 20"),
+    ("name", "", "name", "must have a value"),
 ]
 BAD_HEADER = ["no", "type", "name", "company_no", "company_no_2"]
 
