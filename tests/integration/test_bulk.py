@@ -39,11 +39,13 @@ def test_alone_it_writes_through_the_rollback_journal_without_foreign_keys(
         sqlite_engine: Engine) -> None:
     with bulk_connection(sqlite_engine) as conn:
         assert conn.info["journal_mode"] == "delete"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
         conn.execute(INSERT)
         conn.commit()
     assert _pragma(sqlite_engine, "journal_mode") == "wal"
     assert _pragma(sqlite_engine, "foreign_keys") == 1
+    assert _pragma(sqlite_engine, "synchronous") == 1  # NORMAL, with WAL
     with sqlite_engine.connect() as conn:
         assert conn.execute(LANGUAGES).scalar() == 1
 

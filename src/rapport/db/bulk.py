@@ -3,10 +3,11 @@
 On SQLite, a WAL database writes every page twice: to the log, then into the file at the
 checkpoint. A rollback journal writes new pages once, because pages past the file's old end
 are never journaled. So when the bulk connection is the only one open on the file, it switches
-the file to the rollback journal for its write and back to WAL afterwards. While another
-connection has the file open, SQLite refuses the switch and the write goes through WAL as
-always. Other connections keep working during a bulk write in rollback mode; readers wait for
-its commit (up to the busy timeout) instead of reading the state before it.
+the file to the rollback journal for its write (with ``synchronous=FULL``, which that journal
+needs to survive a power loss) and back to WAL afterwards. While another connection has the
+file open, SQLite refuses the switch and the write goes through WAL as always. A connection
+opened during a bulk write in rollback mode works, but once the write spills into the file its
+readers wait for the commit (up to the busy timeout) instead of reading the state before it.
 
 Foreign keys are not enforced on a bulk connection: whoever writes through it must only write
 references it has made sure of in the same transaction. The connection is closed afterwards
@@ -44,6 +45,9 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
         raw: Any = conn.connection.driver_connection
         try:
             conn.info["journal_mode"] = _switch(raw, "PRAGMA journal_mode=DELETE")
+            if conn.info["journal_mode"] == "delete":
+                # NORMAL is durable in WAL mode only; a rollback journal needs FULL for that.
+                raw.execute("PRAGMA synchronous=FULL")
             raw.execute("PRAGMA foreign_keys=OFF")
             yield conn
         finally:
