@@ -103,10 +103,10 @@ def test_new_lines_are_defaulted_from_header_and_contact(
             5,
         )
         assert (p11.information_flow, p11.initiated_by, p11.date) == ("Outbound", "Us", WORK_DATE)
-        types = dict(s.execute(select(LINE.c.contact_no, LINE.c.correspondence_type)).tuples())
+        types = dict(s.execute(select(LINE.c.contact_no, LINE.c.correspondence_type)).tuples().all())
         # §3.2 precedence (scenario 45): contact's own type unless blank, then template default.
         assert types == {"P11": "Email", "P12": "Hard Copy", "C2": "Hard Copy", "P3": "Email"}
-        langs = dict(s.execute(select(LINE.c.contact_no, LINE.c.language_code)).tuples())
+        langs = dict(s.execute(select(LINE.c.contact_no, LINE.c.language_code)).tuples().all())
         assert langs == {"P11": "", "P12": "DEU", "C2": "", "P3": ""}
         p12 = s.scalars(select(m.SegmentLine).where(m.SegmentLine.contact_no == "P12")).one()
         assert p12.subject == "subject DEU" and p12.attachment_no is not None
