@@ -103,7 +103,8 @@ def test_new_lines_are_defaulted_from_header_and_contact(
             5,
         )
         assert (p11.information_flow, p11.initiated_by, p11.date) == ("Outbound", "Us", WORK_DATE)
-        types = dict(s.execute(select(LINE.c.contact_no, LINE.c.correspondence_type)).tuples().all())
+        query = select(LINE.c.contact_no, LINE.c.correspondence_type)
+        types = dict(s.execute(query).tuples().all())
         # §3.2 precedence (scenario 45): contact's own type unless blank, then template default.
         assert types == {"P11": "Email", "P12": "Hard Copy", "C2": "Hard Copy", "P3": "Email"}
         langs = dict(s.execute(select(LINE.c.contact_no, LINE.c.language_code)).tuples().all())
