@@ -1,7 +1,9 @@
 """The text level of filter expressions (SPEC A5): scanning, quoting and an untyped syntax tree.
 
 This module knows characters, quotes and operators, and nothing about field types;
-``rapport.domain.filters`` gives the tree its types. Grammar (``&`` binds tighter than ``|``)::
+``rapport.domain.filter_typing`` gives the tree its types.
+
+Grammar (``&`` binds tighter than ``|``)::
 
     expression  := conjunction ("|" conjunction)*
     conjunction := term ("&" term)*

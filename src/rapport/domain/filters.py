@@ -1,7 +1,8 @@
 """Filter expressions on one field (SPEC A5): a typed tree, its evaluation and its canonical text.
 
 ``parse_filter`` reads the reference's filter syntax (see ``filter_parse`` for the grammar) and
-gives every value the Python type of its field. ``evaluate`` is the plain-Python meaning of a tree
+gives every value the Python type of its field (``filter_typing``; the tree's nodes are in
+``filter_nodes`` and re-exported here). ``evaluate`` is the plain-Python meaning of a tree
 and ``rapport.services.filter_sql.compile_filter`` produces SQL with exactly the same meaning:
 
 * A missing value (None) matches only the empty filter ``''``; for text, code and blank options
@@ -18,30 +19,42 @@ and ``rapport.services.filter_sql.compile_filter`` produces SQL with exactly the
 
 from __future__ import annotations
 
-import datetime
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from rapport.domain.filter_nodes import (
+    ORDERING,
+    And,
+    Compare,
+    Empty,
+    FieldSpec,
+    FieldType,
+    FilterNode,
+    Or,
+    Pattern,
+    Range,
+    Value,
+)
 from rapport.domain.filter_parse import (
     PatternPart,
-    RawGroup,
-    RawNode,
-    RawTerm,
-    RawValue,
     SyntaxProblem,
     Wildcard,
     parse_syntax,
     render_text,
 )
+from rapport.domain.filter_typing import typed
 from rapport.errors import FilterExpressionError
 
-ORDERING = frozenset({"<", "<=", ">", ">="})
+__all__ = [
+    "ORDERING", "And", "Compare", "Empty", "FieldSpec", "FieldType", "FilterNode", "Or",
+    "Pattern", "Range", "Value", "blank_equivalent", "evaluate", "fold_case", "format_filter",
+    "option_members", "parse_filter", "pattern_regex",
+]  # fmt: skip
+
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq, "<>": operator.ne, "<": operator.lt,
     "<=": operator.le, ">": operator.gt, ">=": operator.ge,
@@ -53,90 +66,10 @@ CASE_PAIRS = tuple(
 _FOLD_TABLE = str.maketrans(dict(CASE_PAIRS))
 
 
-class FieldType(StrEnum):
-    """The kinds of field a filter can apply to."""
-
-    CODE = "code"
-    TEXT = "text"
-    DATE = "date"
-    DECIMAL = "decimal"
-    INTEGER = "integer"
-    BOOLEAN = "boolean"
-    OPTION = "option"
-
-
-_TEXTUAL = (FieldType.TEXT, FieldType.CODE)
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A filterable field: its name, type and, for options, the stored captions in order."""
-
-    name: str
-    type: FieldType
-    options: tuple[str, ...] = ()
-
-
-Value = str | datetime.date | Decimal | int | bool
-
-
-@dataclass(frozen=True)
-class Or:
-    """At least one child holds (``A|B``)."""
-
-    children: tuple[FilterNode, ...]
-
-
-@dataclass(frozen=True)
-class And:
-    """Every child holds (``A&B``)."""
-
-    children: tuple[FilterNode, ...]
-
-
-@dataclass(frozen=True)
-class Compare:
-    """``op value`` (``=`` if none typed); ``@`` only with = and <>; ``order``: option ordering."""
-
-    op: str
-    value: Value
-    case_insensitive: bool = False
-    order: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Range:
-    """``low..high``, both inclusive, either open; ``order`` is set for option ranges."""
-
-    low: Value | None
-    high: Value | None
-    order: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """Text with ``*``/``?`` wildcards matching the whole value; ``<>`` negates it."""
-
-    parts: tuple[PatternPart, ...]
-    case_insensitive: bool = False
-    negated: bool = False
-
-
-@dataclass(frozen=True)
-class Empty:
-    """``''`` (``<>''`` when negated); ``blank``: the empty string also counts as empty."""
-
-    negated: bool = False
-    blank: bool = False
-
-
-FilterNode = Or | And | Compare | Range | Pattern | Empty
-
-
 def parse_filter(expression: str, spec: FieldSpec) -> FilterNode:
     """Read a filter expression for one field, or refuse it naming the position of the error."""
     try:
-        return _typed(parse_syntax(expression), spec)
+        return typed(parse_syntax(expression), spec)
     except SyntaxProblem as problem:
         raise FilterExpressionError(
             problem.message, field=spec.name, expression=expression, position=problem.position
@@ -240,129 +173,3 @@ def _render(value: Value) -> str:
 
 def _side(value: object, node: Compare) -> Any:
     return fold_case(value) if node.case_insensitive and isinstance(value, str) else value
-
-
-# --- typing the syntax tree -------------------------------------------------------------------
-
-
-def _typed(raw: RawNode, spec: FieldSpec) -> FilterNode:
-    if isinstance(raw, RawGroup):
-        children = tuple(_typed(child, spec) for child in raw.children)
-        return Or(children) if raw.kind == "|" else And(children)
-    if spec.type is FieldType.BOOLEAN and (raw.is_range or raw.op in ORDERING):
-        raise SyntaxProblem("a Yes/No field can only be compared with = or <>", raw.start)
-    case_insensitive = _case_insensitive(raw, spec)
-    if raw.is_range:
-        order = spec.options if spec.type is FieldType.OPTION else ()
-        return Range(_bound(raw.low, spec), _bound(raw.high, spec), order)
-    assert raw.low is not None  # a term that is not a range always has its value
-    op = raw.op or "="
-    if raw.low.wildcard_position is not None:
-        return _pattern(raw.low, op, case_insensitive, spec)
-    if raw.low.is_blank and op in ("=", "<>"):
-        return _empty(op, spec)
-    value = _convert(raw.low, spec)
-    if value == "" and op in ("=", "<>"):  # the blank option, typed by its position
-        return _empty(op, spec)
-    order = spec.options if spec.type is FieldType.OPTION and op in ORDERING else ()
-    return Compare(op, value, case_insensitive, order)
-
-
-def _empty(op: str, spec: FieldSpec) -> Empty:
-    blank = spec.type in _TEXTUAL or "" in spec.options
-    return Empty(negated=op == "<>", blank=blank)
-
-
-def _case_insensitive(raw: RawTerm, spec: FieldSpec) -> bool:
-    if raw.case_position is None or spec.type is FieldType.CODE:
-        return False  # codes are upper-cased already, so '@' changes nothing for them
-    if spec.type is not FieldType.TEXT:
-        raise SyntaxProblem(
-            "'@' (ignore case) applies only to text and code fields", raw.case_position
-        )
-    if raw.is_range or raw.op in ORDERING:
-        raise SyntaxProblem(
-            "'@' (ignore case) works with =, <> and wildcards, not with ranges, < or >",
-            raw.case_position,
-        )
-    return True
-
-
-def _pattern(raw: RawValue, op: str, case_insensitive: bool, spec: FieldSpec) -> Pattern:
-    position = raw.wildcard_position
-    assert position is not None
-    if spec.type not in _TEXTUAL:
-        raise SyntaxProblem(f"wildcards apply only to text and code, not {spec.type}", position)
-    if op not in ("=", "<>"):
-        raise SyntaxProblem(f"wildcards cannot be combined with '{op}'", position)
-    parts = raw.pattern_parts()
-    if spec.type is FieldType.CODE:
-        parts = tuple(p if isinstance(p, Wildcard) else p.upper() for p in parts)
-    return Pattern(parts, case_insensitive, negated=op == "<>")
-
-
-def _bound(raw: RawValue | None, spec: FieldSpec) -> Value | None:
-    if raw is None:
-        return None
-    if raw.wildcard_position is not None:
-        raise SyntaxProblem("wildcards cannot be used in a range", raw.wildcard_position)
-    return _convert(raw, spec)
-
-
-def _convert(raw: RawValue, spec: FieldSpec) -> Value:
-    try:
-        return _CONVERTERS[spec.type](raw.text, spec)
-    except ValueError as problem:
-        raise SyntaxProblem(str(problem), raw.start) from None
-
-
-def _to_date(text: str, spec: FieldSpec) -> datetime.date:
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD)")
-
-
-def _to_decimal(text: str, spec: FieldSpec) -> Decimal:
-    if re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):
-        return Decimal(text)
-    raise ValueError(f"{text!r} is not a number")
-
-
-def _to_integer(text: str, spec: FieldSpec) -> int:
-    if re.fullmatch(r"[+-]?[0-9]+", text):
-        return int(text)
-    raise ValueError(f"{text!r} is not a whole number")
-
-
-_BOOLEANS = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
-
-
-def _to_boolean(text: str, spec: FieldSpec) -> bool:
-    if text.lower() in _BOOLEANS:
-        return _BOOLEANS[text.lower()]
-    raise ValueError(f"{text!r} is not Yes or No")
-
-
-def _to_option(text: str, spec: FieldSpec) -> str:
-    wanted = text.casefold()
-    match = next((o for o in spec.options if o.casefold() == wanted), None)
-    if match is not None:
-        return match
-    if re.fullmatch(r"[0-9]+", text) and int(text) < len(spec.options):
-        return spec.options[int(text)]
-    allowed = ", ".join(repr(o) for o in spec.options)
-    raise ValueError(f"{text!r} is not one of the options {allowed}")
-
-
-_CONVERTERS: dict[FieldType, Callable[[str, FieldSpec], Value]] = {
-    FieldType.TEXT: lambda text, spec: text,
-    FieldType.CODE: lambda text, spec: text.upper(),
-    FieldType.DATE: _to_date,
-    FieldType.DECIMAL: _to_decimal,
-    FieldType.INTEGER: _to_integer,
-    FieldType.BOOLEAN: _to_boolean,
-    FieldType.OPTION: _to_option,
-}
