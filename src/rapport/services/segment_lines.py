@@ -5,8 +5,8 @@ every change is one criteria action that Go Back can undo exactly (A3/K1):
 
 - ``record_action`` appends an Action row (with its options) and its Filter rows to the log;
 - ``insert_lines`` adds lines for a set of contacts with one ``INSERT … SELECT``, defaulted from
-  the header and the contact as SPEC §3.2 says, numbered after the last line in the order of
-  §3.4; the action row remembers the range of line numbers it inserted;
+  the header and the contact as SPEC §3.2 says (segment_line_defaults), numbered after the last
+  line in the order of §3.4; the action row remembers the range of line numbers it inserted;
 - ``delete_lines`` snapshots the lines it removes into the undo journal (segment_history), with
   their line-level language rows, then deletes them.
 
@@ -21,11 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Select,
     and_,
-    case,
     delete,
     func,
     insert,
@@ -38,8 +36,13 @@ from sqlalchemy.orm import Session
 from rapport.db import models as m
 from rapport.domain.enums import CriteriaAction, CriteriaLineType, CriteriaSection, HistoryAction
 from rapport.services.context import Ctx, run
+from rapport.services.segment_line_defaults import LINE_STEP, LineSource, defaulted_lines
 
-LINE_STEP = 10_000
+__all__ = [
+    "CONTACT", "CRITERIA", "HISTORY", "LANG", "LANG_DATA", "LANG_HISTORY", "LINE", "LINE_DATA",
+    "LINE_STEP", "ActionOptions", "ActionRef", "LineSource", "SectionFilter", "action_count",
+    "delete_lines", "insert_lines", "last_line_no", "record_action",
+]  # fmt: skip
 
 LINE = m.table(m.SegmentLine)
 HISTORY = m.table(m.SegmentHistory)
@@ -137,24 +140,11 @@ def record_action(
     return ActionRef(no=action_count(session, segment_no), criteria_line_no=last + 1)
 
 
-@dataclass(frozen=True)
-class LineSource:
-    """Which contacts get new lines: a SELECT with a ``contact_no`` column.
-
-    ``sort_key`` (a column name of the select) orders the new lines instead of the §3.4 order;
-    ``campaign_column`` names a column whose value replaces the header's campaign (Reuse Segment).
-    """
-
-    select: Select[Any]
-    sort_key: str | None = None
-    campaign_column: str | None = None
-
-
 def insert_lines(ctx: Ctx, header: m.SegmentHeader, source: LineSource, action: ActionRef) -> int:
     """Add one defaulted line per source row after the last line; returns how many were added."""
     session = ctx.session
     base = last_line_no(session, header.no)
-    stmt = _defaulted_lines(session, header, source, base)
+    stmt = defaulted_lines(session, header, source, base)
     count = run(ctx, insert(LINE).from_select(list(stmt.selected_columns.keys()), stmt))
     if count:
         _extend_range(session, header.no, action, base + LINE_STEP, base + LINE_STEP * count)
@@ -169,130 +159,6 @@ def _extend_range(
         update(CRITERIA)
         .where(row)
         .values(first_line_no=func.coalesce(CRITERIA.c.first_line_no, first), last_line_no=last)
-    )
-
-
-def _defaulted_lines(
-    session: Session, header: m.SegmentHeader, source: LineSource, base: int
-) -> Select[Any]:
-    """The SELECT producing fully defaulted segment_line rows (SPEC §3.2)."""
-    src = source.select.subquery("src")
-    c = CONTACT.alias("c")
-    own_lang = LANG.alias("own_lang")
-    default_lang = LANG.alias("default_lang")
-    contact_lang = func.coalesce(c.c.language_code, "")
-    order = (
-        [src.c[source.sort_key]]
-        if source.sort_key
-        else [c.c.company_name, c.c.company_no, c.c.type, c.c.name, c.c.no]
-    )
-    campaign = (
-        src.c[source.campaign_column]
-        if source.campaign_column
-        else literal(header.campaign_no, LINE.c.campaign_no.type)
-    )
-    salesperson = (
-        literal(header.salesperson_code, LINE.c.salesperson_code.type)
-        if header.salesperson_code
-        else c.c.salesperson_code
-    )
-    header_lang = header.language_code_default or ""
-    values = _header_values(header)
-    return (
-        select(
-            literal(header.no).label("segment_no"),
-            (literal(base, BigInteger) + LINE_STEP * func.row_number().over(order_by=order)).label(
-                "line_no"
-            ),
-            c.c.no.label("contact_no"),
-            c.c.company_no.label("contact_company_no"),
-            _alt_address(c, header).label("contact_alt_address_code"),
-            c.c.exclude_from_segment.label("contact_excluded"),
-            campaign.label("campaign_no"),
-            salesperson.label("salesperson_code"),
-            _correspondence_type(session, header, c).label("correspondence_type"),
-            case(
-                (own_lang.c.language_code.is_not(None), own_lang.c.language_code),
-                else_=literal(header_lang),
-            ).label("language_code"),
-            func.coalesce(own_lang.c.attachment_no, default_lang.c.attachment_no).label(
-                "attachment_no"
-            ),
-            func.coalesce(own_lang.c.subject, default_lang.c.subject, "").label("subject"),
-            func.coalesce(
-                own_lang.c.word_template_code,
-                default_lang.c.word_template_code,
-                literal(header.word_template_code, LINE.c.word_template_code.type),
-            ).label("word_template_code"),
-            *[literal(v, LINE.c[k].type).label(k) for k, v in values.items()],
-        )
-        .select_from(src)
-        .join(c, c.c.no == src.c.contact_no)
-        .outerjoin(own_lang, _header_lang_row(own_lang, header.no, contact_lang))
-        .outerjoin(default_lang, _header_lang_row(default_lang, header.no, literal(header_lang)))
-    )
-
-
-def _header_values(header: m.SegmentHeader) -> dict[str, Any]:
-    """Line fields that are copied from the header as they are (§3.2 step 1)."""
-    return {
-        "description": header.description,
-        "interaction_template_code": header.interaction_template_code,
-        "interaction_group_code": header.interaction_group_code,
-        "cost": header.unit_cost,
-        "duration": header.unit_duration,
-        "date": header.date,
-        "campaign_target": header.campaign_target,
-        "campaign_response": header.campaign_response,
-        "information_flow": header.information_flow,
-        "initiated_by": header.initiated_by,
-        "send_word_doc_as_attmt": header.send_word_docs_as_attmt,
-    }
-
-
-def _header_lang_row(lang: Any, segment_no: str, language: ColumnElement[Any]) -> Any:
-    return and_(
-        lang.c.segment_no == segment_no,
-        lang.c.segment_line_no == 0,
-        lang.c.language_code == language,
-    )
-
-
-def _alt_address(c: Any, header: m.SegmentHeader) -> ColumnElement[Any]:
-    """The contact's alternate address active on the line date (blank if none)."""
-    rng = m.table(m.ContactAltAddrDateRange)
-    if header.date is None:
-        return literal(None, LINE.c.contact_alt_address_code.type)
-    active = and_(
-        rng.c.contact_no == c.c.no,
-        rng.c.starting_date <= header.date,
-        (rng.c.ending_date.is_(None)) | (rng.c.ending_date >= header.date),
-    )
-    return (
-        select(rng.c.contact_alt_address_code)
-        .where(active)
-        .order_by(rng.c.starting_date.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def _correspondence_type(session: Session, header: m.SegmentHeader, c: Any) -> ColumnElement[Any]:
-    """§3.2: header ignore flag → template default → the contact's own type."""
-    if header.ignore_contact_corres_type and header.correspondence_type_default:
-        return literal(header.correspondence_type_default)
-    template = (
-        session.get(m.InteractionTemplate, header.interaction_template_code)
-        if header.interaction_template_code
-        else None
-    )
-    if template is None:
-        return c.c.correspondence_type
-    if template.ignore_contact_corres_type:
-        return literal(template.correspondence_type_default)
-    return case(
-        (c.c.correspondence_type == "", literal(template.correspondence_type_default)),
-        else_=c.c.correspondence_type,
     )
 
 
