@@ -16,6 +16,7 @@ def register(app: typer.Typer) -> None:
         interactions,
         logged_segments,
         segment_criteria,  # noqa: F401  (adds add/reduce/refine/undo … to segments)
+        segment_lines,  # noqa: F401  (adds line-add/line-set … to segments)
         segment_log,  # noqa: F401  (adds log to segments)
         segments,
         serve,

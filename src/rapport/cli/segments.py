@@ -1,7 +1,7 @@
-"""``rapport segments``: create, show, list, change, export and delete segments; lines by hand.
+"""``rapport segments``: create, show, list, change, export and delete segments.
 
-Other modules add their commands to ``app`` (criteria: segment_criteria.py, logging:
-segment_log.py).
+Other modules add their commands to ``app`` (lines by hand and mailing groups:
+segment_lines.py, criteria: segment_criteria.py, logging: segment_log.py).
 """
 
 from __future__ import annotations
@@ -15,17 +15,10 @@ from rich.table import Table
 
 from rapport.cli.common import console, use_case
 from rapport.cli.options import choice, date_option
-from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
+from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy
 from rapport.services.saved_criteria import CriteriaStep
 from rapport.services.segment_export import export_segment
 from rapport.services.segment_header import KEEP, Keep, change_header
-from rapport.services.segment_mailing import apply_mailing_group
-from rapport.services.segment_manual_lines import (
-    add_blank_line,
-    add_line,
-    change_line,
-    remove_line,
-)
 from rapport.services.segment_views import LineRow, SegmentDetail, segment_detail
 from rapport.services.segments import (
     SegmentSummary,
@@ -33,7 +26,6 @@ from rapport.services.segments import (
     delete_segment,
     list_segments,
 )
-from rapport.services.template_languages import AttachmentUpload
 
 app = typer.Typer(
     help="Segments: build target groups, undo, save and reuse criteria, log.",
@@ -60,12 +52,12 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-def _given(**values: Any) -> dict[str, Any]:
+def given(**values: Any) -> dict[str, Any]:
     """The options the user actually gave (None = not given)."""
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _template(template: str | None, clear: bool) -> str | None | Keep:
+def template_choice(template: str | None, clear: bool) -> str | None | Keep:
     if clear:
         return None
     return template if template is not None else KEEP
@@ -210,7 +202,7 @@ def set_command(
         "--no-update-lines", help="Change only the header, not the lines (Q01/Q02 = No).")] = False,
 ) -> None:
     """Change header fields; lines with the header's template follow unless --no-update-lines."""
-    fields = _given(
+    fields = given(
         description=description, campaign_no=campaign, salesperson_code=salesperson,
         date=date_option(date), unit_cost=unit_cost, unit_duration=unit_duration,
         information_flow=choice(InformationFlow, information_flow, "--information-flow"),
@@ -222,93 +214,13 @@ def set_command(
     )
     with use_case() as ctx:
         header = change_header(
-            ctx, segment, template=_template(template, clear_template),
+            ctx, segment, template=template_choice(template, clear_template),
             language=KEEP if language is None else language, subject=subject,
             update_lines=not no_update_lines, create_language_row=not no_create_language_row,
             **fields,
         )
         no = header.no
     console.print(f"Segment {no} changed.", highlight=False)
-
-
-@app.command("line-add")
-def line_add_command(
-    segment: SegmentNo,
-    contact: Annotated[str | None, typer.Argument(help="Contact No. (omit with --blank).")] = None,
-    blank: Annotated[bool, typer.Option("--blank", help="Add a line without a contact.")] = False,
-) -> None:
-    """Add a line for a contact by hand (recorded as one Add Contacts action), or a blank line."""
-    if (contact is None) == (not blank):
-        raise typer.BadParameter("give a CONTACT or --blank (not both)")
-    with use_case() as ctx:
-        line_no = add_blank_line(ctx, segment) if blank else add_line(ctx, segment, contact or "")
-    console.print(f"Added line {line_no} to segment {segment.upper()}.", highlight=False)
-
-
-@app.command("line-remove")
-def line_remove_command(segment: SegmentNo, line_no: LineNo) -> None:
-    """Remove a line by hand (recorded as a Reduce action, undoable with `segments undo`)."""
-    with use_case() as ctx:
-        remove_line(ctx, segment, line_no)
-    console.print(f"Removed line {line_no} from segment {segment.upper()}.", highlight=False)
-
-
-@app.command("line-set")
-def line_set_command(
-    segment: SegmentNo,
-    line_no: LineNo,
-    contact: Annotated[str | None, typer.Option(help="New contact (Reduce + Add).")] = None,
-    template: Template = None,
-    clear_template: ClearTemplate = False,
-    language: Annotated[str | None, typer.Option(help="Language code; '' = blank.")] = None,
-    attach: Annotated[Path | None, typer.Option(
-        help="File to use as the line's unique attachment.", exists=True, dir_okay=False)] = None,
-    remove_attachment: Annotated[bool, typer.Option(help="Remove the unique attachment.")] = False,
-    description: Description = None,
-    subject: Annotated[str | None, typer.Option()] = None,
-    cost: Cost = None,
-    duration: Minutes = None,
-    date: Date = None,
-    evaluation: Annotated[str | None, typer.Option(
-        help="Very Positive, Positive, Neutral, Negative, Very Negative or none.")] = None,
-    correspondence_type: Annotated[str | None, typer.Option(
-        help="Email, Hard Copy or none.")] = None,
-    campaign: Campaign = None,
-    salesperson: Salesperson = None,
-    campaign_target: Flag = None,
-    campaign_response: Flag = None,
-) -> None:
-    """Change one line: contact, template, language, unique attachment and its fields."""
-    fields = _given(
-        description=description, subject=subject, cost=cost, duration=duration,
-        date=date_option(date), evaluation=choice(Evaluation, evaluation, "--evaluation"),
-        correspondence_type=choice(CorrespondenceType, correspondence_type,
-                                   "--correspondence-type"),
-        campaign_no=campaign, salesperson_code=salesperson, campaign_target=campaign_target,
-        campaign_response=campaign_response,
-    )
-    upload = AttachmentUpload(attach.name, attach.read_bytes()) if attach else None
-    with use_case() as ctx:
-        change_line(ctx, segment, line_no, contact_no=contact,
-                    template=_template(template, clear_template),
-                    language=KEEP if language is None else language, attachment=upload,
-                    remove_attachment=remove_attachment, **fields)
-    console.print(f"Line {line_no} of segment {segment.upper()} changed.", highlight=False)
-
-
-@app.command("apply-mailing-group")
-def apply_mailing_group_command(
-    segment: SegmentNo,
-    mailing_group: Annotated[str, typer.Argument(help="Mailing group code.")],
-    delete_old_assignments: Annotated[bool, typer.Option(
-        help="First remove the group from the segment's contacts (never from others).")] = False,
-) -> None:
-    """Give every contact of the segment a mailing group (once each)."""
-    with use_case() as ctx:
-        added = apply_mailing_group(ctx, segment, mailing_group,
-                                    delete_old_assignments=delete_old_assignments)
-    console.print(f"Mailing group {mailing_group.upper()} assigned to {added} contact(s).",
-                  highlight=False)
 
 
 @app.command("export")
