@@ -43,6 +43,7 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
             yield conn
             return
         raw: Any = conn.connection.driver_connection
+        conn.info["journal_mode"] = "wal"
         try:
             conn.info["journal_mode"] = _switch(raw, "PRAGMA journal_mode=DELETE")
             if conn.info["journal_mode"] == "delete":
