@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from rapport.db.engine import BUSY_TIMEOUT_MS
+from rapport.db.engine import BUSY_TIMEOUT_MS, is_locked
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,10 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
             yield conn
             return
         raw: Any = conn.connection.driver_connection
+        locked = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
         conn.info["journal_mode"] = "wal"
         try:
-            conn.info["journal_mode"] = _switch(raw, "PRAGMA journal_mode=DELETE")
+            conn.info["journal_mode"] = _switch(raw, "PRAGMA journal_mode=DELETE", locked)
             if conn.info["journal_mode"] == "delete":
                 # NORMAL is durable in WAL mode only; a rollback journal needs FULL for that.
                 raw.execute("PRAGMA synchronous=FULL")
@@ -55,27 +56,27 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
             if conn.in_transaction():
                 conn.rollback()
             if conn.info["journal_mode"] == "delete":
-                _restore_wal(raw)
+                _restore_wal(raw, locked)
             conn.invalidate()  # closed, never back in the pool with foreign keys off
 
 
-def _switch(raw: Any, pragma: str) -> str:
+def _switch(raw: Any, pragma: str, locked: type[Exception]) -> str:
     """Try a journal-mode pragma without waiting; the mode the file is in afterwards."""
     raw.execute("PRAGMA busy_timeout=0")
     try:
         return str(raw.execute(pragma).fetchone()[0]).lower()
-    except Exception as exc:  # the driver's OperationalError: another connection is open
-        if "locked" not in str(exc):
+    except locked as exc:  # "database is locked": another connection has the file open
+        if not is_locked(exc):
             raise
         return str(raw.execute("PRAGMA journal_mode").fetchone()[0]).lower()
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
-def _restore_wal(raw: Any) -> None:
+def _restore_wal(raw: Any, locked: type[Exception]) -> None:
     """Back to WAL; a reader started during the bulk write may hold the file for a moment."""
     for _ in range(RESTORE_ATTEMPTS):
-        if _switch(raw, "PRAGMA journal_mode=WAL") == "wal":
+        if _switch(raw, "PRAGMA journal_mode=WAL", locked) == "wal":
             return
         time.sleep(RESTORE_PAUSE_S)
     log.warning("The database stays in rollback-journal mode until rapport opens its next "

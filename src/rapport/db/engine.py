@@ -11,6 +11,11 @@ from sqlalchemy.engine import make_url
 BUSY_TIMEOUT_MS = 30_000
 
 
+def is_locked(exc: Exception) -> bool:
+    """Whether a SQLite error says another connection holds the lock it needed."""
+    return "locked" in str(exc)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, locked: type[Exception]) -> None:
     # Foreign keys are off by default in SQLite; WAL lets readers work while a segment is logged.
     cursor = dbapi_connection.cursor()
@@ -21,7 +26,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, locked: type[Excepti
     except locked as exc:
         # A bulk write holds the file in rollback-journal mode (db/bulk.py) and switches it back
         # to WAL when it ends; this connection works meanwhile and follows the file's mode.
-        if "locked" not in str(exc):
+        if not is_locked(exc):
             raise
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA temp_store=MEMORY")

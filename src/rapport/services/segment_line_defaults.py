@@ -46,6 +46,7 @@ def defaulted_lines(
     src = source.select.subquery("src")
     c = CONTACT.alias("c")
     own_lang, default_lang = LANG.alias("own_lang"), LANG.alias("default_lang")
+    header_lang = literal(header.language_code_default or "")
     order = (
         [src.c[source.sort_key]]
         if source.sort_key
@@ -72,10 +73,9 @@ def defaulted_lines(
         campaign.label("campaign_no"),
         salesperson.label("salesperson_code"),
         _correspondence_type(session, header, c).label("correspondence_type"),
-        *_language_columns(header, own_lang, default_lang),
+        *_language_columns(header, header_lang, own_lang, default_lang),
         *[literal(v, LINE.c[k].type).label(k) for k, v in _header_values(header).items()],
     ]
-    header_lang = literal(header.language_code_default or "")
     contact_lang = func.coalesce(c.c.language_code, "")
     return (
         select(*columns)
@@ -86,7 +86,7 @@ def defaulted_lines(
     )
 
 
-def _language_columns(header: m.SegmentHeader, own_lang: Any,
+def _language_columns(header: m.SegmentHeader, header_lang: ColumnElement[Any], own_lang: Any,
                       default_lang: Any) -> list[ColumnElement[Any]]:
     """The line's language: the header's language row for the contact's language when there is
     one, else the header's default language; subject, attachment and Word template from that
@@ -94,7 +94,7 @@ def _language_columns(header: m.SegmentHeader, own_lang: Any,
     return [
         case(
             (own_lang.c.language_code.is_not(None), own_lang.c.language_code),
-            else_=literal(header.language_code_default or ""),
+            else_=header_lang,
         ).label("language_code"),
         func.coalesce(own_lang.c.attachment_no, default_lang.c.attachment_no).label(
             "attachment_no"
