@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bench.common import HEADER, backends, database, machine_load, report, reproduce, timed
 from rapport.db.models import Contact
-from rapport.services.contact_files import export_contacts, import_contacts
+from rapport.services.contacts.files import export_contacts, import_contacts
 from rapport.services.context import transaction
 from rapport.services.demo import ensure_setup
-from rapport.services.demo_generator import BATCH, generate
+from rapport.services.demo._generator import BATCH, generate
 
 USER = "BENCH"
 

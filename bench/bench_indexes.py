@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.common import backends, fresh_engine, machine_load, reproduce
 from rapport.db import models as m
 from rapport.db.session import session_factory
+from rapport.domain.criteria import SectionFilter
 from rapport.domain.enums import CriteriaAction, CriteriaSection
-from rapport.services import demo_generator
+from rapport.services import demo as demo_generator
 from rapport.services.context import transaction
-from rapport.services.segment_lines import SectionFilter
-from rapport.services.selection import preview
+from rapport.services.criteria import preview
 
 FILTER_INDEXES = ("ix_contact_salesperson_code", "ix_contact_post_code",
                   "ix_contact_search_name", "ix_contact_country_territory")

@@ -35,7 +35,7 @@ from bench.common import fresh_engine
 from rapport.db import models as m
 from rapport.db.session import session_factory
 from rapport.services.context import transaction
-from rapport.services.logging import log_segment
+from rapport.services.log import log_segment
 
 PG_ADMIN = os.environ.get(
     "RAPPORT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

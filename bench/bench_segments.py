@@ -3,7 +3,7 @@
     python -m bench.bench_segments [--contacts 1000000] [--naive-contacts 100000]
                                    [--engines sqlite,postgresql] [--repeat 3]
 
-On a generated contact base (``rapport.services.demo_generator``: 30 % in mailing group NEWS, all
+On a generated contact base (``rapport.services.demo._generator``: 30 % in mailing group NEWS, all
 of them with correspondence type Email) each engine runs, timing the best of ``--repeat`` runs:
 
 (a) Add Contacts, Contact.correspondence_type=Email + Mailing Group=NEWS (~30 % of the base), vs
@@ -44,12 +44,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.common import fresh_engine
 from rapport.db import models as m
 from rapport.db.session import session_factory
+from rapport.domain.criteria import SectionFilter
 from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.services.context import transaction
-from rapport.services.demo_generator import generate
-from rapport.services.segment_lines import LINE, LINE_DATA, SectionFilter
-from rapport.services.selection import add_contacts, preview, refine_contacts
-from rapport.services.undo import go_back
+from rapport.services.criteria import add_contacts, go_back, preview, refine_contacts
+from rapport.services.demo import generate
+from rapport.services.tables import LINE, LINE_DATA
 
 PG_ADMIN = os.environ.get(
     "RAPPORT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -204,7 +204,7 @@ def db_state(session: Session) -> dict[str, list[tuple[Any, ...]]]:
 def log_new_segment(factory: Any, tx: Any, contact_nos: list[str], no: str = "SEG0001",
                     **header_kw: Any) -> Any:
     """Build a segment with these contacts (T-CALL unless told) and log it without delivery."""
-    from rapport.services.logging import log_segment
+    from rapport.services.log import log_segment
 
     header_kw.setdefault("template_code", "T-CALL")
     with factory.begin() as s:

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
-from rapport.services.segment_manual_lines import add_line
-from rapport.services.segments import create_segment
+from rapport.services.segments import add_line, create_segment
 from tests.conftest import TxFactory
 
 Snapshot = dict[str, list[tuple[Any, ...]]]

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
+from rapport.domain.criteria import SectionFilter
 from rapport.domain.enums import CriteriaSection
-from rapport.services.segment_lines import CRITERIA, HISTORY, LINE, SectionFilter
+from rapport.services.tables import CRITERIA, HISTORY, LINE
 from tests.builders import unique
 from tests.conftest import WORK_DATE
 

@@ -2,10 +2,10 @@
 
 Fixtures
 - ``backend``: "sqlite" or "postgresql" (the database tests are parametrized over both).
-- ``engine``: an Engine on a fully migrated, empty database. Tests may commit freely; the
-  database is emptied after each test (SQLite: a fresh copy of a migrated file; PostgreSQL: a
-  private database per test session, truncated after each test).
-- ``factory``: a sessionmaker on ``engine``.
+- ``rapport``: the wiring point (``rapport.wiring.Rapport``) on a fully migrated, empty database.
+  Tests may commit freely; the database is emptied after each test (SQLite: a fresh copy of a
+  migrated file; PostgreSQL: a private database per test session, truncated after each test).
+- ``engine``, ``factory``: the wiring point's engine and session factory.
 - ``tx``: a function opening ``transaction(factory, user_id="U1", work_date=2025-03-10)``, the
   unit of work services run in (see rapport.services.context).
 
@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db.engine import make_engine
 from rapport.db.migrate import upgrade
 from rapport.db.models import Base
-from rapport.db.session import session_factory
 from rapport.services.context import Ctx, transaction
+from rapport.wiring import Rapport, for_url
 
 PG_URL = os.environ.get("RAPPORT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WORK_DATE = dt.date(2025, 3, 10)
@@ -101,30 +101,35 @@ def _truncate_all(engine: Engine) -> None:
 
 
 @pytest.fixture
-def engine(
+def rapport(
     backend: str, sqlite_template: Path, pg_url: str | None, tmp_path: Path
-) -> Iterator[Engine]:
-    """An Engine on a migrated, empty database of the parametrized backend."""
+) -> Iterator[Rapport]:
+    """The wiring point on a migrated, empty database of the parametrized backend."""
     if backend == "sqlite":
         path = tmp_path / "rapport.db"
         shutil.copyfile(sqlite_template, path)
-        eng = make_engine(f"sqlite:///{path}")
-        yield eng
-        eng.dispose()
+        with for_url(f"sqlite:///{path}") as wired:
+            yield wired
         return
     if pg_url is None:
         pytest.skip("PostgreSQL is not reachable (set CI=true to make this an error)")
-    eng = make_engine(pg_url)
-    yield eng
-    eng.dispose()
+    with for_url(pg_url) as wired:
+        yield wired
     cleaner = make_engine(pg_url)
     _truncate_all(cleaner)
     cleaner.dispose()
 
 
 @pytest.fixture
-def factory(engine: Engine) -> sessionmaker[Session]:
-    return session_factory(engine)
+def engine(rapport: Rapport) -> Engine:
+    """The wiring point's engine."""
+    return rapport.engine
+
+
+@pytest.fixture
+def factory(rapport: Rapport) -> sessionmaker[Session]:
+    """The wiring point's session factory."""
+    return rapport.factory
 
 
 TxFactory = Callable[..., AbstractContextManager[Ctx]]

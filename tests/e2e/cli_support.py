@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rapport.cli import common, registry
 from rapport.cli.main import app
-from rapport.config import get_settings
 
 
 def register_cli() -> None:
@@ -15,9 +14,4 @@ def register_cli() -> None:
 
 def reset_cli_caches() -> None:
     """Forget the cached settings and engine so the next command reads RAPPORT_* again."""
-    if common.factory.cache_info().currsize:
-        bind = common.factory().kw.get("bind")
-        if bind is not None:
-            bind.dispose()
-    common.factory.cache_clear()
-    get_settings.cache_clear()
+    common.forget_wiring()

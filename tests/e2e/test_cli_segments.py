@@ -15,7 +15,7 @@ from rapport.cli import common
 from rapport.cli.main import app
 from rapport.db import models as m
 from rapport.errors import RapportError
-from rapport.services.contact_file_io import read_rows
+from rapport.services.contacts.files import read_rows
 from tests.builders_segment_header import header_of, lines, snapshot
 from tests.e2e.cli_support import register_cli as _register_once
 from tests.e2e.cli_support import reset_cli_caches as _reset_caches

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
+from rapport.domain.criteria import ActionOptions
 from rapport.domain.enums import CriteriaAction
 from rapport.errors import FilterExpressionError, NotFoundError, ValidationError
-from rapport.services.segment_lines import ActionOptions
-from rapport.services.selection import add_contacts, preview
+from rapport.services.criteria import add_contacts, preview
 from tests.builders import make_contact
 from tests.builders_segments import contacts, criteria_rows, lines, make_segment, section, state
 from tests.conftest import TxFactory

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, RapportError, ValidationError
-from rapport.services import campaign_entries as ce
-from rapport.services import interaction_entries as ie
+from rapport.services import campaigns as ce
+from rapport.services import interactions as ie
 from tests.builders_logging import (
     QueryCounter,
     db_state,

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, ValidationError
-from rapport.services.contact_file_format import ALL_COLUMNS
-from rapport.services.contact_files import export_contacts, import_contacts
-from rapport.services.contact_queries import ContactFilter, list_contacts, show_contact
+from rapport.services.contacts import ContactFilter, list_contacts, show_contact
+from rapport.services.contacts.files import ALL_COLUMNS, export_contacts, import_contacts
 from tests.builders_contact_files import count, execute, read_csv, snapshot
 from tests.conftest import TxFactory
 

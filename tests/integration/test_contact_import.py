@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ImportValidationError, RuleViolationError, ValidationError
-from rapport.services.contact_files import import_contacts
+from rapport.services.contacts.files import import_contacts
 from tests.builders_contact_files import (
     codes,
     contact,

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from rapport.services import contact_classifications as cls
 from rapport.services import contacts as c
+from rapport.services import contacts as cls
 from rapport.services.contacts import ContactInput
 from rapport.services.context import Ctx
 from tests.builders_setup import assert_refused, basic_setup, log_interaction, put_on_segment

@@ -15,18 +15,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.domain.enums import CorrespondenceType, Evaluation, WizardAction
 from rapport.errors import MultipleErrors, NotFoundError, RapportError, RuleViolationError
-from rapport.services.interaction_checks import check_first_step
-from rapport.services.interaction_drafts import (
+from rapport.services.interactions import (
+    MANUAL_CAMPAIGN_ENTRY,
     DraftAttachment,
+    DraftChanges,
     InteractionDraft,
+    apply_changes,
     apply_template,
+    check_first_step,
+    create_interaction,
+    finish,
     interaction_time,
     start_from_contact,
     start_from_entry,
     start_from_salesperson,
 )
-from rapport.services.interaction_wizard import DraftChanges, apply_changes, create_interaction
-from rapport.services.interactions import MANUAL_CAMPAIGN_ENTRY, finish
 from tests.builders_interactions import (
     add_alt_address,
     build,

@@ -6,17 +6,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from rapport.domain.criteria import SectionFilter
 from rapport.domain.enums import CriteriaSection
 from rapport.domain.filters import FieldType
 from rapport.errors import FilterExpressionError, ValidationError
-from rapport.services.criteria import contact_predicate, parse_criteria
-from rapport.services.criteria_fields import (
+from rapport.services.criteria import (
+    contact_predicate,
     filters_from_options,
+    parse_criteria,
     resolve_field,
     resolve_section,
     section_fields,
 )
-from rapport.services.segment_lines import CONTACT, SectionFilter
+from rapport.services.tables import CONTACT
 from tests.builders_segments import make_ile, make_logged_segment, make_profile, section
 
 

@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError
-from rapport.services.contact_numbers import NumberBlock
-from rapport.services.demo import seed_demo
-from rapport.services.demo_contacts import DemoContactBuilder
-from rapport.services.demo_documents import LETTER_FIELDS
-from rapport.services.demo_generator import generate, generate_contacts
+from rapport.services.contacts import NumberBlock
+from rapport.services.demo import (
+    LETTER_FIELDS,
+    DemoContactBuilder,
+    generate,
+    generate_contacts,
+    seed_demo,
+)
 from tests.builders_contact_files import count, snapshot
 from tests.conftest import TxFactory
 

@@ -49,7 +49,7 @@ from rapport.domain.filters import (
     parse_filter,
 )
 from rapport.errors import FilterExpressionError
-from rapport.services.filter_sql import compile_filter, compile_filters
+from rapport.services.criteria import compile_filter, compile_filters
 
 CORR = ("", "Hard Copy", "Email")
 FIELDS: dict[str, tuple[FieldSpec, TypeEngine[Any]]] = {

@@ -7,9 +7,15 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import NotFoundError, RuleViolationError
-from rapport.services.segment_lines import LINE, action_count
-from rapport.services.selection import add_contacts, reduce_contacts, refine_contacts
-from rapport.services.undo import go_back, reset_criteria
+from rapport.services.criteria import (
+    add_contacts,
+    go_back,
+    reduce_contacts,
+    refine_contacts,
+    reset_criteria,
+)
+from rapport.services.segments import action_count
+from rapport.services.tables import LINE
 from tests.builders_segments import contacts, lines, make_segment, section, state
 from tests.conftest import TxFactory
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, RapportError, RuleViolationError, ValidationError
-from rapport.services import campaign_entries as ce
-from rapport.services import interaction_entries as ie
-from rapport.services import logged_segments as ls
-from rapport.services.interaction_entries import EntryFilter
+from rapport.services import campaigns as ce
+from rapport.services import interactions as ie
+from rapport.services import log as ls
+from rapport.services.interactions import EntryFilter
 from tests.builders_logging import (
     QueryCounter,
     db_state,

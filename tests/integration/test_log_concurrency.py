@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError
-from rapport.services import logging as log_service
 from rapport.services.context import Ctx
+from rapport.services.log import _log as log_service
 from tests.builders_logging import segment_with_lines
 from tests.conftest import TxFactory
 

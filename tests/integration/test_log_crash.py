@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
-from rapport.services.logging import log_segment
+from rapport.services.log import log_segment
 from tests.builders_logging import bulk_segment
 from tests.conftest import TxFactory
 
@@ -29,7 +29,7 @@ CHILD = r"""
 import datetime as dt, sys, time
 from rapport.db.engine import make_engine
 from rapport.db.session import session_factory
-from rapport.services import logging as log_service
+from rapport.services.log import _log as log_service
 from rapport.services.context import transaction
 
 def pause(ctx):

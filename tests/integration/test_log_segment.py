@@ -17,7 +17,7 @@ from rapport.errors import (
     RapportError,
     ValidationError,
 )
-from rapport.services.logging import log_segment
+from rapport.services.log import log_segment
 from tests.builders import make_contact
 from tests.builders_logging import (
     add_line,

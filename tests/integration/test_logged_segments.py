@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, RapportError, ValidationError
-from rapport.services import logged_segments as ls
-from rapport.services.statistics import campaign_statistics
+from rapport.services import log as ls
+from rapport.services.interactions import campaign_statistics
 from tests.builders_logging import QueryCounter, db_state, log_new_segment
 from tests.conftest import TxFactory
 

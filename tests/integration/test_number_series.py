@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from rapport.services import number_series as ns
-from rapport.services.number_series import SeriesInput
+from rapport.services import setup as ns
+from rapport.services.setup import SeriesInput
 from tests.concurrency import run_at_once
 from tests.conftest import WORK_DATE, TxFactory
 

@@ -10,19 +10,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, MultipleErrors, NotFoundError, RapportError
-from rapport.services.interaction_drafts import (
+from rapport.services.interactions import (
     DraftAttachment,
+    DraftChanges,
     InteractionDraft,
+    PostponedFilter,
     apply_template,
+    complete_postponed,
+    delete_postponed,
+    finish,
+    list_postponed,
+    postpone,
+    resume,
     start_from_contact,
     start_from_salesperson,
-)
-from rapport.services.interaction_wizard import DraftChanges, complete_postponed
-from rapport.services.interactions import finish, postpone, resume
-from rapport.services.postponed_interactions import (
-    PostponedFilter,
-    delete_postponed,
-    list_postponed,
 )
 from tests.builders_interactions import (
     add_comment,

@@ -7,10 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
+from rapport.domain.criteria import ActionOptions, SectionFilter
 from rapport.domain.enums import CriteriaAction
 from rapport.errors import FilterExpressionError, NotFoundError
-from rapport.services.segment_lines import LINE, ActionOptions, SectionFilter
-from rapport.services.selection import add_contacts, preview, reduce_contacts, refine_contacts
+from rapport.services.criteria import add_contacts, preview, reduce_contacts, refine_contacts
+from rapport.services.tables import LINE
 from tests.builders_segments import contacts, criteria_rows, lines, make_segment, section, state
 from tests.conftest import TxFactory
 

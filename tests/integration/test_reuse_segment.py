@@ -10,10 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError
-from rapport.services.saved_criteria import reuse_criteria, save_criteria
-from rapport.services.segment_lines import LINE
-from rapport.services.selection import add_contacts, reuse_logged_segment
-from rapport.services.undo import go_back
+from rapport.services.criteria import (
+    add_contacts,
+    go_back,
+    reuse_criteria,
+    reuse_logged_segment,
+    save_criteria,
+)
+from rapport.services.tables import LINE
 from tests.builders_segments import (
     contacts,
     criteria_rows,

@@ -9,17 +9,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from rapport.services.saved_criteria import (
+from rapport.services.criteria import (
+    add_contacts,
     delete_saved_criteria,
+    go_back,
     list_saved_criteria,
+    reduce_contacts,
+    refine_contacts,
     reuse_criteria,
     save_criteria,
-    segment_criteria,
     show_saved_criteria,
 )
-from rapport.services.segment_lines import action_count
-from rapport.services.selection import add_contacts, reduce_contacts, refine_contacts
-from rapport.services.undo import go_back
+from rapport.services.segments import action_count, segment_criteria
 from tests.builders_segments import contacts, criteria_rows, make_segment, section, state
 from tests.conftest import TxFactory
 

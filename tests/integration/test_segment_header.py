@@ -11,22 +11,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
-from rapport.services.segment_header import (
+from rapport.services.segments import (
+    add_line,
+    get_segment,
+    list_lines,
     set_header_template,
     set_language_default,
+    set_line_template,
     set_subject_default,
     subject_default,
     update_header,
-)
-from rapport.services.segment_manual_lines import (
-    add_line,
-    list_lines,
-    set_line_template,
     update_line,
     upload_line_attachment,
 )
-from rapport.services.segments import get_segment
-from rapport.services.template_languages import AttachmentUpload
+from rapport.services.templates import AttachmentUpload
 from tests.builders_segment_header import (
     header_languages,
     header_of,

@@ -9,19 +9,18 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
+from rapport.domain.criteria import ActionOptions, SectionFilter
 from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.errors import RuleViolationError
-from rapport.services.segment_lines import (
-    LINE,
-    ActionOptions,
+from rapport.services.criteria import go_back, reset_criteria
+from rapport.services.segments import (
     LineSource,
-    SectionFilter,
     action_count,
     delete_lines,
     insert_lines,
     record_action,
 )
-from rapport.services.undo import go_back, reset_criteria
+from rapport.services.tables import LINE
 from tests.conftest import WORK_DATE, TxFactory
 
 

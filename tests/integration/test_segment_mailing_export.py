@@ -10,10 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, ValidationError
-from rapport.services.contact_file_io import read_rows
-from rapport.services.segment_export import COLUMNS, export_segment
-from rapport.services.segment_mailing import apply_mailing_group
-from rapport.services.segment_manual_lines import add_blank_line
+from rapport.services.contacts.files import read_rows
+from rapport.services.segments import COLUMNS, add_blank_line, apply_mailing_group, export_segment
 from tests.builders_segment_header import make_segment, snapshot
 from tests.conftest import TxFactory
 

@@ -13,24 +13,25 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
-from rapport.services.segment_header import set_header_template, update_header
-from rapport.services.segment_lines import LINE_DATA
-from rapport.services.segment_manual_lines import (
+from rapport.services.criteria import go_back
+from rapport.services.segments import (
     add_blank_line,
     add_line,
     change_line_contact,
     contact_filter,
+    get_segment,
     list_lines,
     remove_line,
     remove_line_attachment,
+    set_header_template,
     set_line_language,
     set_line_template,
+    update_header,
     update_line,
     upload_line_attachment,
 )
-from rapport.services.segments import get_segment
-from rapport.services.template_languages import AttachmentUpload
-from rapport.services.undo import go_back
+from rapport.services.tables import LINE_DATA
+from rapport.services.templates import AttachmentUpload
 from tests.builders_segment_header import (
     header_languages,
     lines,
@@ -380,7 +381,7 @@ def test_contact_filter_quotes_special_numbers() -> None:
 
 
 def test_manual_steps_replay_through_saved_criteria(fixture_db: SF, tx: TxFactory) -> None:
-    from rapport.services.saved_criteria import reuse_criteria, save_criteria
+    from rapport.services.criteria import reuse_criteria, save_criteria
     from tests.builders import make_contact
 
     with fixture_db.begin() as s:

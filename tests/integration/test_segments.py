@@ -10,8 +10,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError
-from rapport.services.segment_manual_lines import add_line, remove_line, set_line_template
-from rapport.services.segments import create_segment, delete_segment, get_segment, list_segments
+from rapport.services.segments import (
+    add_line,
+    create_segment,
+    delete_segment,
+    get_segment,
+    list_segments,
+    remove_line,
+    set_line_template,
+)
 from tests.builders_segment_header import make_segment, snapshot
 from tests.conftest import WORK_DATE, TxFactory
 

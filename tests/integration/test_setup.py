@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from rapport.services import codes, setup
+from rapport.services import setup as codes
+from rapport.services import setup as setup
 from tests.builders import make_contact
 from tests.builders_setup import assert_refused, basic_setup
 from tests.concurrency import run_at_once

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import NotFoundError, ValidationError
-from rapport.services.statistics import campaign_statistics, interaction_statistics
+from rapport.services.interactions import campaign_statistics, interaction_statistics
 from tests.builders_logging import make_entry
 from tests.conftest import TxFactory
 

@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from rapport.services import template_languages as tl
 from rapport.services import templates as t
-from rapport.services.template_languages import AttachmentUpload
-from rapport.services.templates import TemplateInput
+from rapport.services import templates as tl
+from rapport.services.templates import AttachmentUpload, TemplateInput
 from tests.builders_setup import assert_refused, log_interaction, put_on_segment
 from tests.conftest import TxFactory
 

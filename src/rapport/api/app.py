@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from rapport import __version__
+from rapport.api.deps import CtxDep
 from rapport.config import Settings, get_settings
-from rapport.db.engine import make_engine
-from rapport.db.session import session_factory
 from rapport.errors import (
     ConflictError,
     NotFoundError,
     RapportError,
 )
+from rapport.services.setup import check_health
+from rapport.wiring import Rapport
 
 STATUS = {NotFoundError: 404, ConflictError: 409}
 
@@ -26,13 +28,12 @@ def _status_of(exc: RapportError) -> int:
     return 422
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application for ``settings`` (the environment's by default)."""
-    cfg = settings or get_settings()
+def create_app(settings: Settings | None = None, *, rapport: Rapport | None = None) -> FastAPI:
+    """Build the application on ``rapport`` (else a wiring point for ``settings``, else the
+    environment's settings)."""
+    wired = rapport or Rapport(settings or get_settings())
     app = FastAPI(title="rapport", version=__version__)
-    engine = make_engine(cfg.database_url)
-    app.state.settings = cfg
-    app.state.factory = session_factory(engine)
+    app.state.rapport = wired
 
     @app.exception_handler(RapportError)
     async def _rapport_error(_request: Request, exc: RapportError) -> JSONResponse:
@@ -42,10 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.get("/health", operation_id="health")
-    def health() -> dict[str, str]:
+    def health(ctx: CtxDep) -> dict[str, str]:
         """Liveness and database reachability."""
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__, "database": engine.dialect.name}
+        return asdict(check_health(ctx))
 
     return app

@@ -1,4 +1,4 @@
-"""What every CLI command shares: settings, the session factory, one transaction per command."""
+"""What every CLI command shares: the wiring point, one transaction per command, the consoles."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.config import Settings, get_settings
-from rapport.db.engine import make_engine
-from rapport.db.session import session_factory
-from rapport.services.context import Ctx, transaction
+
+if TYPE_CHECKING:
+    from rapport.services.context import Ctx
+    from rapport.wiring import Rapport
 
 console = Console()
 err_console = Console(stderr=True)
@@ -32,9 +33,22 @@ state = CliState()
 
 
 @lru_cache(maxsize=1)
-def factory() -> sessionmaker[Session]:
-    """The session factory on the configured database (built on first use, not at import)."""
-    return session_factory(make_engine(get_settings().database_url))
+def wiring() -> Rapport:
+    """The process's wiring point on the configured database (built on first use, not at import).
+
+    Imported here rather than at module level so that ``rapport --help`` loads no database code.
+    """
+    from rapport.wiring import Rapport
+
+    return Rapport(get_settings())
+
+
+def forget_wiring() -> None:
+    """Dispose of the wiring point and forget the settings (tests that change RAPPORT_*)."""
+    if wiring.cache_info().currsize:
+        wiring().dispose()
+    wiring.cache_clear()
+    get_settings.cache_clear()
 
 
 def settings() -> Settings:
@@ -49,9 +63,5 @@ def user_id() -> str:
 @contextmanager
 def use_case() -> Iterator[Ctx]:
     """One transaction for one command, as the global --user on the global --work-date."""
-    with transaction(
-        factory(),
-        user_id=user_id(),
-        work_date=state.work_date or get_settings().today(),
-    ) as ctx:
+    with wiring().use_case(user_id=user_id(), work_date=state.work_date) as ctx:
         yield ctx

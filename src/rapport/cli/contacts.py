@@ -13,13 +13,13 @@ from rich.table import Table
 
 from rapport.cli.common import console, err_console, use_case
 from rapport.errors import ImportValidationError, RowProblem
-from rapport.services.contact_files import export_contacts, import_contacts
-from rapport.services.contact_queries import (
+from rapport.services.contacts import (
     ContactDetail,
     ContactFilter,
     list_contacts,
     show_contact,
 )
+from rapport.services.contacts.files import export_contacts, import_contacts
 
 app = typer.Typer(help="Contacts: list, show, import and export (CSV/XLSX).", no_args_is_help=True)
 

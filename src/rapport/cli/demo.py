@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from rapport.cli.common import console, err_console, factory, use_case, user_id
-from rapport.services.demo import seed_demo
-from rapport.services.demo_generator import generate
+from rapport.cli.common import console, err_console, use_case, user_id, wiring
+from rapport.services.demo import generate, seed_demo
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +50,7 @@ def _generate(count: int, if_empty: bool) -> None:
                   disable=not err_console.is_terminal) as bar:
         task = bar.add_task("contacts", total=count)
         result = generate(
-            factory(), count, user_id=user_id(), if_empty=if_empty,
+            wiring().factory, count, user_id=user_id(), if_empty=if_empty,
             progress=lambda done, total: bar.update(task, completed=done))
     if result.existing_contacts:
         console.print(f"The database already has data ({result.existing_contacts} contacts): "

@@ -21,15 +21,13 @@ from rapport.cli.common import console, settings, use_case
 from rapport.cli.interactions import app
 from rapport.cli.options import choice, date_option
 from rapport.domain.enums import CorrespondenceType, Evaluation
-from rapport.services.interaction_drafts import DraftAttachment
-from rapport.services.interaction_wizard import (
+from rapport.services.interactions import (
+    DraftAttachment,
     DraftChanges,
+    PostponedFilter,
     RecordedInteraction,
     complete_postponed,
     create_interaction,
-)
-from rapport.services.postponed_interactions import (
-    PostponedFilter,
     delete_postponed,
     list_postponed,
 )

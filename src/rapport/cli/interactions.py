@@ -13,10 +13,10 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
-from rapport.services import interaction_entries as service
-from rapport.services.interaction_entries import EntryFilter
-from rapport.services.statistics import (
+from rapport.services import interactions as service
+from rapport.services.interactions import (
     Dimension,
+    EntryFilter,
     campaign_statistics,
     interaction_statistics,
 )

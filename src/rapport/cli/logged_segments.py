@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
-from rapport.services import logged_segments as service
+from rapport.services import log as service
 
 app = typer.Typer(help="Logged segments: list, cancel, un-cancel, delete canceled.",
                   no_args_is_help=True)

@@ -14,18 +14,22 @@ from rich.table import Table
 
 from rapport.cli.common import console, use_case
 from rapport.cli.segments import app, print_steps
+from rapport.domain.criteria import ActionOptions
 from rapport.domain.enums import CriteriaAction, CriteriaSection
-from rapport.services import saved_criteria as saved
-from rapport.services.criteria_fields import filters_from_options, resolve_section, section_fields
-from rapport.services.segment_lines import ActionOptions, action_count
-from rapport.services.selection import (
+from rapport.services import criteria as saved
+from rapport.services.criteria import (
     add_contacts,
+    filters_from_options,
+    go_back,
     preview,
     reduce_contacts,
     refine_contacts,
+    reset_criteria,
+    resolve_section,
     reuse_logged_segment,
+    section_fields,
 )
-from rapport.services.undo import go_back, reset_criteria
+from rapport.services.segments import action_count
 
 __all__ = ["app"]
 

@@ -27,15 +27,15 @@ from rapport.cli.segments import (
     template_choice,
 )
 from rapport.domain.enums import CorrespondenceType, Evaluation
-from rapport.services.segment_header import KEEP
-from rapport.services.segment_mailing import apply_mailing_group
-from rapport.services.segment_manual_lines import (
+from rapport.services.segments import (
+    KEEP,
     add_blank_line,
     add_line,
+    apply_mailing_group,
     change_line,
     remove_line,
 )
-from rapport.services.template_languages import AttachmentUpload
+from rapport.services.templates import AttachmentUpload
 
 
 @app.command("line-add")

@@ -9,7 +9,7 @@ import typer
 from rapport.cli.common import console, err_console, use_case
 from rapport.cli.segments import app
 from rapport.errors import MultipleErrors
-from rapport.services.logging import LogResult, log_segment
+from rapport.services.log import LogResult, log_segment
 
 __all__ = ["app"]
 

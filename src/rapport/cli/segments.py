@@ -16,15 +16,19 @@ from rich.table import Table
 from rapport.cli.common import console, use_case
 from rapport.cli.options import choice, date_option
 from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy
-from rapport.services.saved_criteria import CriteriaStep
-from rapport.services.segment_export import export_segment
-from rapport.services.segment_header import KEEP, Keep, change_header
-from rapport.services.segment_views import LineRow, SegmentDetail, segment_detail
 from rapport.services.segments import (
+    KEEP,
+    CriteriaStep,
+    Keep,
+    LineRow,
+    SegmentDetail,
     SegmentSummary,
+    change_header,
     create_segment,
     delete_segment,
+    export_segment,
     list_segments,
+    segment_detail,
 )
 
 app = typer.Typer(

@@ -13,8 +13,10 @@ from rich.table import Table
 from rapport.cli import setup_templates
 from rapport.cli.common import console, use_case
 from rapport.db.models import MarketingSetup
-from rapport.services import codes, number_series, setup
-from rapport.services.number_series import SeriesInput
+from rapport.services import setup as codes
+from rapport.services import setup as number_series
+from rapport.services import setup as setup
+from rapport.services.setup import SeriesInput
 
 app = typer.Typer(help="Marketing setup, salespeople, users, templates, campaigns and code tables.",
                   no_args_is_help=True)

@@ -13,10 +13,11 @@ from rich.table import Table
 from rapport.cli.common import console, use_case
 from rapport.cli.options import blank_or, choice
 from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy, WizardAction
-from rapport.services import campaigns, template_languages, templates
+from rapport.services import campaigns as campaigns
+from rapport.services import templates as template_languages
+from rapport.services import templates as templates
 from rapport.services.campaigns import CampaignInput
-from rapport.services.template_languages import AttachmentUpload
-from rapport.services.templates import TemplateInput
+from rapport.services.templates import AttachmentUpload, TemplateInput
 
 group_app = typer.Typer(help="Interaction groups.", no_args_is_help=True)
 template_app = typer.Typer(help="Interaction templates and their language rows.",

@@ -3,7 +3,7 @@
 ``parse_filter`` reads the reference's filter syntax (see ``filter_parse`` for the grammar) and
 gives every value the Python type of its field (``filter_typing``; the tree's nodes are in
 ``filter_nodes`` and re-exported here). ``evaluate`` is the plain-Python meaning of a tree
-and ``rapport.services.filter_sql.compile_filter`` produces SQL with exactly the same meaning:
+and ``rapport.services.criteria._sql.compile_filter`` produces SQL with exactly the same meaning:
 
 * A missing value (None) matches only the empty filter ``''``; for text, code and blank options
   ``''`` also matches the empty string. ``<>''`` is the exact opposite of ``''``.

@@ -1,0 +1,108 @@
+"""The staging tables of a contact import, and loading rows into them in large batches.
+
+An import first copies the file into two temporary tables (one row per data row, one row per
+classification code), so that every later check and write is one SQL statement over the whole
+file. Rows are loaded as plain tuples: PostgreSQL through COPY, SQLite through ``executemany``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    false,
+)
+
+from rapport.services.contacts.files._format import BOOL_COLUMNS, FIELD_COLUMNS
+from rapport.services.context import Ctx
+
+BATCH_ROWS = 10_000
+
+_metadata = MetaData()
+
+
+def _field_column(name: str) -> Column[Any]:
+    if name in BOOL_COLUMNS:
+        return Column(name, Boolean, nullable=False)
+    return Column(name, Text, nullable=name not in ("type", "name"))
+
+
+stage = Table(
+    "tmp_contact_import",
+    _metadata,
+    Column("row_no", Integer, primary_key=True, autoincrement=False),
+    *(_field_column(name) for name in FIELD_COLUMNS),
+    Column("search_name", Text, nullable=False),
+    Column("company_name", Text, nullable=False, server_default=""),
+    Column("drawn", Boolean, nullable=False, server_default=false()),
+    Column("rejected", Boolean, nullable=False, server_default=false()),
+    Index("ix_tmp_contact_import_no", "no"),
+    prefixes=["TEMPORARY"],
+)
+stage_class = Table(
+    "tmp_contact_import_class",
+    _metadata,
+    Column("row_no", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Index("ix_tmp_contact_import_class_row", "row_no"),
+    prefixes=["TEMPORARY"],
+)
+STAGE_COLUMNS = ("row_no", *FIELD_COLUMNS, "search_name")
+CLASS_STAGE_COLUMNS = ("row_no", "kind", "code")
+
+
+def _drop(conn: Connection) -> None:
+    for table in (stage_class, stage):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")  # a constant name
+
+
+@contextmanager
+def staging_tables(ctx: Ctx) -> Iterator[Connection]:
+    """Create the (empty) staging tables for the block, on the use case's connection.
+
+    They are dropped when the block succeeds; when it fails, the rollback of the use case
+    removes them (temporary tables created in a transaction go with it on both engines).
+    """
+    conn = ctx.session.connection()
+    _drop(conn)
+    stage.create(conn)
+    stage_class.create(conn)
+    yield conn
+    _drop(conn)
+
+
+def analyze(conn: Connection) -> None:
+    """Give PostgreSQL's planner statistics on the loaded staging tables (it has none for
+    temporary tables otherwise, and guesses badly)."""
+    if conn.dialect.name == "postgresql":
+        for table in (stage, stage_class):
+            conn.exec_driver_sql(f"ANALYZE {table.name}")  # a constant name
+
+
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence[object]]) -> None:
+    """Insert plain tuples into ``table`` in one batch (COPY on PostgreSQL)."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    # The driver's own bulk paths, on the use case's connection (so inside its transaction).
+    raw: Any = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    # Table and column names are constants of this package; the values are bound parameters.
+    raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608

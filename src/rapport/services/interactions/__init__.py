@@ -1,0 +1,85 @@
+"""Interactions: single interactions and drafts, postponed ones, the log, statistics."""
+
+from rapport.services.interactions._checks import (
+    check_first_step,
+)
+from rapport.services.interactions._drafts import (
+    DraftAttachment,
+    InteractionDraft,
+    apply_template,
+    interaction_time,
+    start_from_contact,
+    start_from_entry,
+    start_from_salesperson,
+)
+from rapport.services.interactions._entries import (
+    CancelResult,
+    EntryFilter,
+    add_comment,
+    delete_canceled,
+    delete_entries,
+    evaluate,
+    list_comments,
+    list_entries,
+    set_canceled,
+    switch_canceled,
+)
+from rapport.services.interactions._interactions import (
+    MANUAL_CAMPAIGN_ENTRY,
+    finish,
+    postpone,
+    resume,
+)
+from rapport.services.interactions._postponed import (
+    PostponedFilter,
+    delete_postponed,
+    list_postponed,
+)
+from rapport.services.interactions._statistics import (
+    Dimension,
+    campaign_statistics,
+    interaction_statistics,
+)
+from rapport.services.interactions._wizard import (
+    DraftChanges,
+    RecordedInteraction,
+    apply_changes,
+    complete_postponed,
+    create_interaction,
+)
+
+__all__ = [
+    "add_comment",
+    "apply_changes",
+    "apply_template",
+    "campaign_statistics",
+    "CancelResult",
+    "check_first_step",
+    "complete_postponed",
+    "create_interaction",
+    "delete_canceled",
+    "delete_entries",
+    "delete_postponed",
+    "Dimension",
+    "DraftAttachment",
+    "DraftChanges",
+    "EntryFilter",
+    "evaluate",
+    "finish",
+    "interaction_statistics",
+    "interaction_time",
+    "InteractionDraft",
+    "list_comments",
+    "list_entries",
+    "list_postponed",
+    "MANUAL_CAMPAIGN_ENTRY",
+    "postpone",
+    "PostponedFilter",
+    "RecordedInteraction",
+    "resume",
+    "set_canceled",
+    "start_from_contact",
+    "start_from_entry",
+    "start_from_salesperson",
+    "switch_canceled",
+]

@@ -1,0 +1,294 @@
+"""Log Segment (SPEC §3.14, §3.15): turn a segment into interaction log entries in one transaction.
+
+Set-based throughout: the lines are checked by one query (``log_validation``), the campaign
+entries and the interaction log entries are written with ``INSERT … SELECT``, the attachments are
+marked read-only and the segment is deleted with one statement each — no Python loop over lines.
+Delivery is not done here (A4): lines to deliver get Delivery Status "In Progress" and the
+delivery outbox picks them up after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import QueryableAttribute
+
+from rapport.db.models import (
+    Attachment,
+    CampaignEntry,
+    Contact,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+    LoggedSegment,
+    SegmentHeader,
+    SegmentLine,
+)
+from rapport.domain.codes import require_code
+from rapport.domain.enums import DeliveryStatus
+from rapport.errors import ConcurrencyError, ConflictError, NotFoundError, ValidationError
+from rapport.services.context import Ctx, run
+from rapport.services.log._validation import (
+    check_lines,
+    downgraded_lines,
+    line_facts,
+    logged_correspondence_type,
+)
+
+# Test seam: called after the entries are written and before anything else (crash tests).
+AFTER_ENTRIES_HOOK: Callable[[Ctx], None] | None = None
+
+FOLLOW_UP_DESCRIPTION_LENGTH = 50
+
+# The locked header: no., description, campaign no., modified Word template.
+Header = Row[tuple[str, str, str | None, int | None]]
+Expr = ColumnElement[Any] | QueryableAttribute[Any]
+
+
+@dataclass(frozen=True)
+class LogWarning:
+    """A line logged differently than it says (K12): an Email line without an address."""
+
+    line_no: int
+    contact_no: str
+    message: str
+
+
+@dataclass(frozen=True)
+class LogResult:
+    """What logging a segment produced."""
+
+    segment_no: str
+    logged_segment_entry_no: int
+    entries: int
+    campaign_entries: int
+    queued_for_delivery: int
+    send: bool
+    warnings: list[LogWarning] = field(default_factory=list)
+    follow_up_segment_no: str | None = None
+
+
+def log_segment(
+    ctx: Ctx, segment_no: str, *, send: bool | None = None, follow_up: bool = False
+) -> LogResult:
+    """Log a segment: logged segment, campaign entries, interaction log entries; delete it."""
+    no = require_code(segment_no, field="Segment No.", record="Segment")
+    header = _lock_header(ctx, no)
+    _check_header(ctx, header)
+    facts = line_facts(ctx, no)
+    if facts.lines_with_contact == 0:
+        raise ValidationError(f"Segment {no} is empty: no line has a contact", code="E05",
+                              record=f"Segment {no}", field="Contact No.", reason="empty")
+    deliver = _resolve_send(no, send, facts.lines_with_type)
+    check_lines(ctx, no, send=deliver)
+    warnings = [] if deliver else _warnings(ctx, no)
+    ls_no = _create_logged_segment(ctx, header)
+    campaign_entries = _insert_campaign_entries(ctx, header, ls_no)
+    entries = _insert_entries(ctx, header, ls_no, deliver)
+    if AFTER_ENTRIES_HOOK is not None:
+        AFTER_ENTRIES_HOOK(ctx)
+    _mark_attachments_read_only(ctx, header)
+    _delete_segment(ctx, no)
+    follow_up_no = _create_follow_up(ctx, header, ls_no) if follow_up else None
+    return LogResult(
+        segment_no=no, logged_segment_entry_no=ls_no, entries=entries,
+        campaign_entries=campaign_entries,
+        queued_for_delivery=facts.lines_with_type if deliver else 0, send=deliver,
+        warnings=warnings, follow_up_segment_no=follow_up_no,
+    )
+
+
+def _lock_header(ctx: Ctx, no: str) -> Header:
+    """Lock the segment header; a segment that vanished meanwhile was logged or deleted."""
+    stmt = (
+        select(SegmentHeader.no, SegmentHeader.description, SegmentHeader.campaign_no,
+               SegmentHeader.modified_word_template)
+        .where(SegmentHeader.no == no)
+        .with_for_update()
+    )
+    header = ctx.session.execute(stmt).one_or_none()
+    if header is not None:
+        return header
+    logged = ctx.session.scalar(
+        select(LoggedSegment.entry_no).where(LoggedSegment.segment_no == no))
+    if logged is not None:
+        raise ConcurrencyError(
+            f"Segment {no} no longer exists: it was logged by another user or earlier "
+            f"(logged segment {logged})", code="E03", record=f"Segment {no}",
+            reason="already logged")
+    raise NotFoundError(f"Segment {no} does not exist", record=f"Segment {no}", field="No.")
+
+
+def _check_header(ctx: Ctx, header: Header) -> None:
+    logged = ctx.session.scalar(
+        select(LoggedSegment.entry_no).where(LoggedSegment.segment_no == header.no))
+    if logged is not None:
+        raise ConflictError(
+            f"A logged segment for segment no. {header.no} already exists (logged segment "
+            f"{logged})", code="E03", record=f"Segment {header.no}", field="No.",
+            reason="already logged")
+    if not header.description.strip():
+        raise ValidationError(f"Description must have a value on segment {header.no}",
+                              code="E04", record=f"Segment {header.no}", field="Description",
+                              reason="blank")
+
+
+def _resolve_send(no: str, send: bool | None, lines_with_type: int) -> bool:
+    """Send Attachments: on by default when a line has a type; cannot be on when none has."""
+    if send is None:
+        return lines_with_type > 0
+    if send and lines_with_type == 0:
+        raise ValidationError(
+            f"Segment {no} cannot be sent: no line has a correspondence type",
+            record=f"Segment {no}", field="send", reason="nothing to deliver")
+    return send
+
+
+def _warnings(ctx: Ctx, no: str) -> list[LogWarning]:
+    return [
+        LogWarning(line_no, contact,
+                   f"Line {line_no}: contact {contact} has no e-mail address; logged with "
+                   f"a blank correspondence type instead of Email")
+        for line_no, contact in downgraded_lines(ctx, no)
+    ]
+
+
+def _create_logged_segment(ctx: Ctx, header: Header) -> int:
+    logged = LoggedSegment(segment_no=header.no, description=header.description,
+                           creation_date=ctx.work_date, user_id=ctx.user_id,
+                           canceled=False, created_at=ctx.now())
+    ctx.session.add(logged)
+    try:
+        ctx.session.flush()
+    except IntegrityError as exc:  # the unique segment_no: another transaction won the race
+        raise ConcurrencyError(
+            f"Segment {header.no} was logged by another user", code="E03",
+            record=f"Segment {header.no}", reason="already logged") from exc
+    return logged.entry_no
+
+
+def _contact_lines(no: str) -> tuple[ColumnElement[bool], ...]:
+    return (SegmentLine.segment_no == no, SegmentLine.contact_no.is_not(None))
+
+
+def _insert_campaign_entries(
+    ctx: Ctx, header: Header, ls_no: int
+) -> int:
+    """One campaign entry per campaign of the segment, dated and signed by its first line."""
+    first = (
+        select(SegmentLine.campaign_no, func.min(SegmentLine.line_no).label("line_no"))
+        .where(*_contact_lines(header.no), SegmentLine.campaign_no.is_not(None))
+        .group_by(SegmentLine.campaign_no)
+        .subquery()
+    )
+    source = select(
+        SegmentLine.campaign_no, literal(header.description), SegmentLine.date,
+        literal(ctx.user_id), literal(header.no), literal(False), SegmentLine.salesperson_code,
+        literal(ls_no), literal(""), literal(ctx.now()),
+    ).join(first, (SegmentLine.segment_no == header.no) & (SegmentLine.line_no == first.c.line_no))
+    stmt = insert(CampaignEntry).from_select(
+        ["campaign_no", "description", "date", "user_id", "segment_no", "canceled",
+         "salesperson_code", "register_no", "document_type", "created_at"], source)
+    return run(ctx, stmt)
+
+
+def _entry_columns(ctx: Ctx, header: Header, ls_no: int, deliver: bool) -> dict[str, Expr]:
+    """Each interaction log entry column and the SQL expression that fills it from its line."""
+    line = SegmentLine
+    corr = logged_correspondence_type()
+    in_progress = literal(DeliveryStatus.IN_PROGRESS.value)
+    status = case((corr != "", in_progress), else_=literal("")) if deliver else literal("")
+    mwt = header.modified_word_template
+    # The segment's edited Word template applies to the lines without an own document.
+    own = null() if mwt is None else case((line.attachment_no.is_(None), literal(mwt)),
+                                          else_=null())
+    return {
+        "contact_no": line.contact_no, "contact_company_no": Contact.company_no,
+        "date": line.date, "description": line.description, "subject": line.subject,
+        "information_flow": line.information_flow, "initiated_by": line.initiated_by,
+        "attachment_no": line.attachment_no, "cost": line.cost, "duration": line.duration,
+        "user_id": literal(ctx.user_id),
+        "interaction_group_code": func.coalesce(InteractionGroup.code,
+                                                InteractionTemplate.interaction_group_code),
+        "interaction_template_code": line.interaction_template_code,
+        "interaction_language_code": line.language_code, "campaign_no": line.campaign_no,
+        "campaign_entry_no": CampaignEntry.entry_no,
+        "campaign_response": line.campaign_response, "campaign_target": line.campaign_target,
+        "segment_no": line.segment_no, "logged_segment_entry_no": literal(ls_no),
+        "evaluation": line.evaluation, "attempt_failed": line.attempt_failed,
+        "todo_no": line.todo_no, "opportunity_no": line.opportunity_no,
+        "salesperson_code": line.salesperson_code, "delivery_status": status,
+        "delivery_error": literal(""), "canceled": literal(False), "postponed": literal(False),
+        "correspondence_type": corr, "contact_alt_address_code": line.contact_alt_address_code,
+        "contact_via": line.contact_via, "send_word_docs_as_attmt": line.send_word_doc_as_attmt,
+        "document_type": line.document_type, "document_no": line.document_no,
+        "version_no": line.version_no, "doc_no_occurrence": line.doc_no_occurrence,
+        "email_logged": literal(False), "word_template_code": line.word_template_code,
+        "merged": line.merged, "modified_word_template": own, "created_at": literal(ctx.now()),
+    }
+
+
+def _insert_entries(ctx: Ctx, header: Header, ls_no: int, deliver: bool) -> int:
+    """One interaction log entry per line with a contact, numbered in line order."""
+    columns = _entry_columns(ctx, header, ls_no, deliver)
+    source = (
+        select(*columns.values())
+        .select_from(SegmentLine)
+        .join(Contact, Contact.no == SegmentLine.contact_no)
+        .join(InteractionTemplate,
+              InteractionTemplate.code == SegmentLine.interaction_template_code)
+        .outerjoin(InteractionGroup, InteractionGroup.code == SegmentLine.interaction_group_code)
+        .outerjoin(CampaignEntry, (CampaignEntry.register_no == ls_no)
+                   & (CampaignEntry.campaign_no == SegmentLine.campaign_no))
+        .where(SegmentLine.segment_no == header.no)
+        .order_by(SegmentLine.line_no)
+    )
+    stmt = insert(InteractionLogEntry).from_select(list(columns), source)
+    return run(ctx, stmt)
+
+
+def _mark_attachments_read_only(
+    ctx: Ctx, header: Header
+) -> None:
+    """Attachments used by logged interactions become read-only."""
+    used = select(SegmentLine.attachment_no).where(
+        *_contact_lines(header.no), SegmentLine.attachment_no.is_not(None))
+    condition = Attachment.no.in_(used)
+    if header.modified_word_template is not None:
+        condition = condition | (Attachment.no == header.modified_word_template)
+    run(ctx, update(Attachment).where(condition, ~Attachment.read_only).values(read_only=True))
+
+
+def _delete_segment(ctx: Ctx, no: str) -> None:
+    """Delete the segment; lines first in one statement, the rest by the cascades."""
+    run(ctx, delete(SegmentLine).where(SegmentLine.segment_no == no))
+    run(ctx, delete(SegmentHeader).where(SegmentHeader.no == no))
+
+
+def _create_follow_up(
+    ctx: Ctx, header: Header, ls_no: int
+) -> str:
+    """A new segment with the logged contacts (§3.15): numbered from Segment Nos. (E01)."""
+    from rapport.services.criteria import reuse_logged_segment
+    from rapport.services.segments import create_segment
+
+    # No salesperson given: create_segment takes the user's User Setup salesperson (§3.15).
+    description = f"Follow-up on segment {header.no}"[:FOLLOW_UP_DESCRIPTION_LENGTH]
+    segment = create_segment(ctx, description=description, campaign_no=header.campaign_no)
+    reuse_logged_segment(ctx, segment.no, ls_no)
+    return segment.no

@@ -1,0 +1,100 @@
+"""Segments: header, lines (by hand, defaulted, per language), mailing groups, export."""
+
+from rapport.services.segments._criteria_log import (
+    ActionRef,
+    CriteriaStep,
+    action_count,
+    record_action,
+    segment_criteria,
+    steps_of,
+)
+from rapport.services.segments._export import (
+    COLUMNS,
+    export_segment,
+)
+from rapport.services.segments._header import (
+    KEEP,
+    Keep,
+    change_header,
+    set_header_template,
+    set_language_default,
+    set_subject_default,
+    subject_default,
+    update_header,
+)
+from rapport.services.segments._lines import LineSource, delete_lines, insert_lines
+from rapport.services.segments._mailing import (
+    apply_mailing_group,
+)
+from rapport.services.segments._manual_lines import (
+    add_blank_line,
+    add_line,
+    change_line,
+    change_line_contact,
+    contact_filter,
+    list_lines,
+    remove_line,
+    remove_line_attachment,
+    set_line_language,
+    set_line_template,
+    update_line,
+    upload_line_attachment,
+)
+from rapport.services.segments._records import record_name, require_segment
+from rapport.services.segments._segments import (
+    SegmentSummary,
+    create_segment,
+    delete_segment,
+    get_segment,
+    list_segments,
+)
+from rapport.services.segments._views import (
+    LineRow,
+    SegmentDetail,
+    segment_detail,
+)
+
+__all__ = [
+    "action_count",
+    "ActionRef",
+    "add_blank_line",
+    "add_line",
+    "apply_mailing_group",
+    "change_header",
+    "change_line",
+    "change_line_contact",
+    "COLUMNS",
+    "contact_filter",
+    "create_segment",
+    "CriteriaStep",
+    "delete_lines",
+    "delete_segment",
+    "export_segment",
+    "get_segment",
+    "insert_lines",
+    "Keep",
+    "KEEP",
+    "LineRow",
+    "LineSource",
+    "list_lines",
+    "list_segments",
+    "record_action",
+    "record_name",
+    "remove_line",
+    "remove_line_attachment",
+    "require_segment",
+    "segment_criteria",
+    "segment_detail",
+    "SegmentDetail",
+    "SegmentSummary",
+    "set_header_template",
+    "set_language_default",
+    "set_line_language",
+    "set_line_template",
+    "set_subject_default",
+    "steps_of",
+    "subject_default",
+    "update_header",
+    "update_line",
+    "upload_line_attachment",
+]

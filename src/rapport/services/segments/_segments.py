@@ -1,0 +1,218 @@
+"""Segments (SPEC §2.9, §3.1, §3.22): create, read with computed figures, list, delete.
+
+The header stores no counts: No. of Lines, Cost (LCY), Duration (Min.) and No. of Criteria
+Actions are computed by one query, whether for one segment or a page of segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from rapport.db import models as m
+from rapport.domain.codes import normalize_code, require_code
+from rapport.domain.enums import CriteriaLineType
+from rapport.errors import ConflictError, NotFoundError
+from rapport.services.context import Ctx
+from rapport.services.segments._header import set_header_template
+from rapport.services.segments._records import (
+    check_description,
+    check_salesperson,
+    record_name,
+    require_segment,
+)
+from rapport.services.setup import (
+    check_manual_no,
+    draw_next,
+    ensure_exists,
+    require_series,
+    user_salesperson,
+)
+from rapport.services.tables import CRITERIA, HEADER, LANG, LANG_HISTORY, LINE
+from rapport.services.templates import drop_attachments
+
+
+def create_segment(
+    ctx: Ctx,
+    *,
+    no: str | None = None,
+    description: str = "",
+    campaign_no: str | None = None,
+    salesperson_code: str | None = None,
+    interaction_template_code: str | None = None,
+) -> m.SegmentHeader:
+    """Create a segment: numbered from Segment Nos. unless a number is given (§3.1)."""
+    key, series = _new_number(ctx, no)
+    record = record_name(key)
+    text = check_description(description, record=record)
+    campaign = ensure_exists(ctx, m.Campaign, campaign_no, field="campaign_no", record=record)
+    salesperson = check_salesperson(ctx, salesperson_code, record=record)
+    if salesperson is None:
+        salesperson = _default_salesperson(ctx)
+    header = m.SegmentHeader(
+        no=key, description=text, campaign_no=campaign, salesperson_code=salesperson,
+        date=ctx.work_date, no_series=series, user_id=ctx.user_id, created_at=ctx.now(),
+    )
+    ctx.session.add(header)
+    ctx.session.flush()
+    if normalize_code(interaction_template_code, field="interaction_template_code"):
+
+        set_header_template(ctx, key, interaction_template_code)
+    return header
+
+
+def _new_number(ctx: Ctx, no: str | None) -> tuple[str, str | None]:
+    """The new segment's number and series: drawn (E01) or typed (E02, no duplicates)."""
+    typed = normalize_code(no, field="no", record="Segment")
+    if typed is None:
+        series = require_series(ctx, "segment_nos")
+        key, source = draw_next(ctx, series), series
+    else:
+        setup = ctx.session.get(m.MarketingSetup, 1)
+        series_code = setup.segment_nos if setup is not None else None
+        check_manual_no(ctx, series_code, record=record_name(typed))
+        key, source = typed, None
+    if ctx.session.get(m.SegmentHeader, key) is not None:
+        raise ConflictError(
+            f"Segment {key} already exists", record=record_name(key), field="no",
+            reason="duplicate",
+        )
+    return key, source
+
+
+def _default_salesperson(ctx: Ctx) -> str | None:
+    """The acting user's User Setup salesperson, unless that salesperson is blocked."""
+    code = user_salesperson(ctx, ctx.user_id)
+    if code is None:
+        return None
+    person = ctx.session.get(m.Salesperson, code)
+    return code if person is not None and not person.blocked else None
+
+
+@dataclass(frozen=True)
+class SegmentSummary:
+    """A segment header with its computed figures (SPEC §2.9)."""
+
+    header: m.SegmentHeader
+    no_of_lines: int
+    cost: Decimal
+    duration: int
+    no_of_criteria_actions: int
+
+    @property
+    def no(self) -> str:
+        return self.header.no
+
+
+def _figures() -> tuple[Any, Any]:
+    """Grouped subqueries: line figures and criteria-action counts per segment."""
+    lines = (
+        select(
+            LINE.c.segment_no,
+            func.count().label("n"),
+            func.coalesce(func.sum(LINE.c.cost), 0).label("cost"),
+            func.coalesce(func.sum(LINE.c.duration), 0).label("duration"),
+        )
+        .group_by(LINE.c.segment_no)
+        .subquery("lines")
+    )
+    actions = (
+        select(CRITERIA.c.segment_no, func.count().label("n"))
+        .where(CRITERIA.c.type == CriteriaLineType.ACTION.value)
+        .group_by(CRITERIA.c.segment_no)
+        .subquery("actions")
+    )
+    return lines, actions
+
+
+def _summaries(session: Session, condition: Any, *, offset: int, limit: int | None) -> list[
+    SegmentSummary
+]:
+    lines, actions = _figures()
+    stmt = (
+        select(
+            m.SegmentHeader,
+            func.coalesce(lines.c.n, 0),
+            func.coalesce(lines.c.cost, 0),
+            func.coalesce(lines.c.duration, 0),
+            func.coalesce(actions.c.n, 0),
+        )
+        .outerjoin(lines, lines.c.segment_no == m.SegmentHeader.no)
+        .outerjoin(actions, actions.c.segment_no == m.SegmentHeader.no)
+        .where(condition)
+        .order_by(m.SegmentHeader.no)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [
+        SegmentSummary(h, int(n), Decimal(c).quantize(Decimal("0.01")), int(d), int(a))
+        for h, n, c, d, a in session.execute(stmt).all()
+    ]
+
+
+def get_segment(ctx: Ctx, no: str) -> SegmentSummary:
+    """One segment with No. of Lines, Cost, Duration and No. of Criteria Actions."""
+    key = require_code(no, field="segment_no", record="Segment")
+    found = _summaries(ctx.session, m.SegmentHeader.no == key, offset=0, limit=1)
+    if not found:
+        raise NotFoundError(
+            f"Segment {key} does not exist", record=record_name(key), field="no",
+            reason="unknown segment",
+        )
+    return found[0]
+
+
+def list_segments(
+    ctx: Ctx,
+    *,
+    search: str | None = None,
+    campaign_no: str | None = None,
+    offset: int = 0,
+    limit: int | None = 50,
+) -> list[SegmentSummary]:
+    """A page of segments by number, with their figures, in one query whatever the page size."""
+    conditions: list[Any] = []
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        conditions.append(
+            or_(
+                func.lower(m.SegmentHeader.no).like(pattern),
+                func.lower(m.SegmentHeader.description).like(pattern),
+            )
+        )
+    campaign = normalize_code(campaign_no, field="campaign_no")
+    if campaign:
+        conditions.append(m.SegmentHeader.campaign_no == campaign)
+    return _summaries(ctx.session, and_(True, *conditions), offset=offset, limit=limit)
+
+
+def delete_segment(ctx: Ctx, no: str) -> None:
+    """Delete an unlogged segment with its lines, criteria, history and language rows (§3.22)."""
+    header = require_segment(ctx, no)
+    key = header.no
+    owned = list(ctx.session.scalars(_owned_attachments(key)).all())
+    ctx.session.execute(delete(CRITERIA).where(CRITERIA.c.segment_no == key))
+    for model in (m.SegmentHistory, m.SegmentLanguageHistory, m.SegmentInteractionLanguage):
+        ctx.session.execute(delete(m.table(model)).where(m.table(model).c.segment_no == key))
+    ctx.session.execute(delete(LINE).where(LINE.c.segment_no == key))
+    ctx.session.delete(header)
+    ctx.session.flush()
+    drop_attachments(ctx, owned)
+
+
+def _owned_attachments(segment_no: str) -> Any:
+    """Attachments of this segment's language rows (and its modified Word template)."""
+    langs = select(LANG.c.attachment_no).where(
+        LANG.c.segment_no == segment_no, LANG.c.attachment_no.is_not(None)
+    )
+    journal = select(LANG_HISTORY.c.attachment_no).where(
+        LANG_HISTORY.c.segment_no == segment_no, LANG_HISTORY.c.attachment_no.is_not(None)
+    )
+    modified = select(HEADER.c.modified_word_template).where(
+        HEADER.c.no == segment_no, HEADER.c.modified_word_template.is_not(None)
+    )
+    return langs.union(journal, modified)

@@ -1,0 +1,73 @@
+"""Read views of a segment: its lines as listed (with the attachment indicator) and its detail.
+
+Each view is a fixed number of queries whatever the page size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from rapport.db import models as m
+from rapport.services.context import Ctx
+from rapport.services.segments import _languages as sl
+from rapport.services.segments._criteria_log import CriteriaStep, segment_criteria
+from rapport.services.segments._header import subject_default
+from rapport.services.segments._records import require_segment
+from rapport.services.segments._segments import SegmentSummary, get_segment
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """A segment line as listed: its data, contact names and the attachment indicator."""
+
+    line: m.SegmentLine
+    contact_name: str
+    contact_company_name: str
+    attachment: str
+
+    @property
+    def line_no(self) -> int:
+        return self.line.line_no
+
+
+def list_lines(
+    ctx: Ctx, segment_no: str, *, offset: int = 0, limit: int | None = 100
+) -> list[LineRow]:
+    """A page of the segment's lines in line order, in one query whatever the page size."""
+    header = require_segment(ctx, segment_no, lock=False)
+    contact = m.table(m.Contact).alias("c")
+    stmt = (
+        select(m.SegmentLine, contact.c.name, contact.c.company_name,
+               sl.attachment_indicator().label("attachment"))
+        .select_from(m.SegmentLine)
+        .outerjoin(contact, contact.c.no == m.SegmentLine.contact_no)
+        .where(m.SegmentLine.segment_no == header.no)
+        .order_by(m.SegmentLine.line_no)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [LineRow(line, name or "", company or "", indicator)
+            for line, name, company, indicator in ctx.session.execute(stmt).all()]
+
+
+@dataclass(frozen=True)
+class SegmentDetail:
+    """Everything ``segments show`` displays: figures, subject, criteria steps, first lines."""
+
+    summary: SegmentSummary
+    subject_default: str
+    steps: list[CriteriaStep]
+    lines: list[LineRow]
+
+
+def segment_detail(ctx: Ctx, no: str, *, line_limit: int = 20) -> SegmentDetail:
+    """A segment's header figures, criteria steps and first lines."""
+    summary = get_segment(ctx, no)
+    return SegmentDetail(
+        summary=summary,
+        subject_default=subject_default(ctx, summary.header),
+        steps=segment_criteria(ctx, summary.no),
+        lines=list_lines(ctx, summary.no, limit=line_limit),
+    )
