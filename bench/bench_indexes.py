@@ -26,11 +26,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.common import backends, fresh_engine, machine_load, reproduce
 from rapport.db import models as m
 from rapport.db.session import session_factory
-from rapport.domain.criteria import SectionFilter
-from rapport.domain.enums import CriteriaAction, CriteriaSection
+from rapport.domain.enums import CriteriaAction
 from rapport.services import demo as demo_generator
 from rapport.services.context import transaction
-from rapport.services.criteria import preview
+from rapport.services.criteria import FilterText, preview
 
 FILTER_INDEXES = ("ix_contact_salesperson_code", "ix_contact_post_code",
                   "ix_contact_search_name", "ix_contact_country_territory")
@@ -82,7 +81,7 @@ def previews(factory: Factory, repeat: int) -> dict[str, tuple[float, int]]:
     def count(fields: dict[str, str]) -> int:
         with transaction(factory, user_id=USER) as ctx:
             return preview(ctx, "BENCH", CriteriaAction.ADD,
-                           [SectionFilter(CriteriaSection.CONTACT, fields)])
+                           [FilterText("Contact", key, text) for key, text in fields.items()])
 
     return {label: best_of(repeat, partial(count, fields)) for label, fields in CRITERIA.items()}
 

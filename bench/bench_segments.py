@@ -44,23 +44,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.common import fresh_engine
 from rapport.db import models as m
 from rapport.db.session import session_factory
-from rapport.domain.criteria import SectionFilter
-from rapport.domain.enums import CriteriaAction, CriteriaSection
+from rapport.domain.enums import CriteriaAction
 from rapport.services.context import transaction
-from rapport.services.criteria import add_contacts, go_back, preview, refine_contacts
+from rapport.services.criteria import add_contacts, filter_texts, go_back, preview, refine_contacts
 from rapport.services.demo import generate
 from rapport.services.tables import LINE, LINE_DATA
 
 PG_ADMIN = os.environ.get(
     "RAPPORT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-ADD = [
-    SectionFilter(CriteriaSection.CONTACT, {"correspondence_type": "Email"}),
-    SectionFilter(CriteriaSection.MAILING_GROUP, {"mailing_group_code": "NEWS"}),
-]
-REFINE = [
-    SectionFilter(CriteriaSection.INDUSTRY_GROUP, {"industry_group_code": "RETAIL|WHOLESALE"})
-]
+# The filters as the CLI hands them over: every timed step parses them, as a command does.
+ADD = filter_texts(["Contact.correspondence_type=Email", "Mailing Group.mailing_group_code=NEWS"])
+REFINE = filter_texts(["Industry Group.industry_group_code=RETAIL|WHOLESALE"])
 # The bare statements a person would write by hand for the same rows (constants: no user input).
 # (a): the strictest baseline, numbered in key order (no sort), three columns, no defaulting.
 BARE_ADD = """INSERT INTO segment_line (segment_no, line_no, contact_no)

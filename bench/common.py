@@ -23,8 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db.engine import make_engine
-from rapport.db.migrate import upgrade
-from rapport.db.session import session_factory
+from rapport.wiring import Rapport, for_url
 
 PG_URL = os.environ.get("RAPPORT_BENCH_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -32,15 +31,14 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 @contextmanager
-def sqlite_db(name: str) -> Iterator[Engine]:
-    """A fresh, migrated SQLite file database, deleted afterwards."""
-    with tempfile.TemporaryDirectory(prefix=f"rapport_bench_{name}_") as folder:
-        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-        upgrade(engine)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
+def sqlite_rapport(name: str) -> Iterator[Rapport]:
+    """The wiring point on a fresh, migrated SQLite file database, deleted afterwards."""
+    with (
+        tempfile.TemporaryDirectory(prefix=f"rapport_bench_{name}_") as folder,
+        for_url(f"sqlite:///{Path(folder) / 'bench.db'}") as rapport,
+    ):
+        rapport.upgrade()
+        yield rapport
 
 
 def postgres_available() -> bool:
@@ -57,35 +55,54 @@ def postgres_available() -> bool:
 
 
 @contextmanager
-def postgres_db(name: str) -> Iterator[Engine]:
-    """A fresh, migrated PostgreSQL database ``rapport_bench_<name>``, dropped afterwards."""
+def postgres_rapport(name: str) -> Iterator[Rapport]:
+    """The wiring point on a fresh, migrated database ``rapport_bench_<name>``, dropped after."""
     database = f"rapport_bench_{name}_{uuid.uuid4().hex[:6]}"
     admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{database}"'))  # a generated identifier
     url = make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
-    engine = make_engine(url)
     try:
-        upgrade(engine)
-        yield engine
+        with for_url(url) as rapport:
+            rapport.upgrade()
+            yield rapport
     finally:
-        engine.dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
 
 
-def fresh_engine(backend: str, name: str) -> AbstractContextManager[Engine]:
+def fresh_rapport(backend: str, name: str) -> AbstractContextManager[Rapport]:
+    """The wiring point on a fresh, migrated database of ``backend``, removed afterwards."""
+    return sqlite_rapport(name) if backend == "sqlite" else postgres_rapport(name)
+
+
+@contextmanager
+def sqlite_db(name: str) -> Iterator[Engine]:
+    """A fresh, migrated SQLite file database, deleted afterwards."""
+    with sqlite_rapport(name) as rapport:
+        yield rapport.engine
+
+
+@contextmanager
+def postgres_db(name: str) -> Iterator[Engine]:
+    """A fresh, migrated PostgreSQL database ``rapport_bench_<name>``, dropped afterwards."""
+    with postgres_rapport(name) as rapport:
+        yield rapport.engine
+
+
+@contextmanager
+def fresh_engine(backend: str, name: str) -> Iterator[Engine]:
     """A fresh, migrated database of ``backend`` (sqlite or postgresql), removed afterwards."""
-    return sqlite_db(name) if backend == "sqlite" else postgres_db(name)
+    with fresh_rapport(backend, name) as rapport:
+        yield rapport.engine
 
 
 @contextmanager
 def database(backend: str, name: str) -> Iterator[sessionmaker[Session]]:
     """A session factory on a fresh database of ``backend`` (sqlite or postgresql)."""
-    opener = sqlite_db if backend == "sqlite" else postgres_db
-    with opener(name) as engine:
-        yield session_factory(engine)
+    with fresh_rapport(backend, name) as rapport:
+        yield rapport.factory
 
 
 def backends(wanted: str) -> list[str]:

@@ -17,10 +17,11 @@ TOUCHED = (m.Contact, m.ContactMailingGroup, m.ContactIndustryGroup, m.ContactBu
            m.ContactJobResponsibility)
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    """A UTF-8 CSV contact file."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], *,
+              encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    """A CSV contact file (UTF-8 and comma-separated unless told otherwise)."""
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow(header)
         writer.writerows(rows)
     return path
@@ -38,9 +39,10 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]])
     return path
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def read_csv(path: Path, *, encoding: str = "utf-8",
+             delimiter: str = ",") -> list[dict[str, str]]:
+    with path.open(newline="", encoding=encoding) as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
 
 
 def snapshot(factory: sessionmaker[Session]) -> dict[str, Any]:

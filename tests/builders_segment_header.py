@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
-from rapport.services.segments import add_line, create_segment
+from rapport.services.segments import SegmentInput, add_line, create_segment
 from tests.conftest import TxFactory
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -39,7 +39,8 @@ def make_segment(
     """A segment from Segment Nos., with an optional template and manual lines."""
     with tx() as ctx:
         header = create_segment(
-            ctx, description=description, interaction_template_code=template, **kw
+            ctx,
+            SegmentInput(description=description, interaction_template_code=template, **kw),
         )
         no = header.no
     for contact in contacts:

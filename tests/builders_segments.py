@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
-from rapport.domain.criteria import SectionFilter
-from rapport.domain.enums import CriteriaSection
+from rapport.domain.criteria import FilterText, filter_texts
 from rapport.services.tables import CRITERIA, HISTORY, LINE
 from tests.builders import unique
 from tests.conftest import WORK_DATE
@@ -135,9 +134,9 @@ def criteria_rows(factory: Factory, segment_no: str = "S1") -> list[m.SegmentCri
         )
 
 
-def section(name: str, /, **fields: str) -> SectionFilter:
-    """A SectionFilter for a section named by its caption: section("Mailing Group", code="NEWS")."""
-    return SectionFilter(CriteriaSection(name), fields)
+def filters(*options: str) -> list[FilterText]:
+    """Filters as the CLI hands them to the verbs: filters("Mailing Group.code=NEWS", …)."""
+    return filter_texts(options)
 
 
 def day(text: str) -> dt.date:

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     attachment_storage_dir: str | None = None
+    busy_timeout_ms: int = 30_000
 
     @field_validator("time_zone")
     @classmethod

@@ -13,6 +13,9 @@ specific message without knowing the operation.
     ├── ConflictError            the operation conflicts with the current state (HTTP 409)
     │   └── ConcurrencyError        another transaction got there first (e.g. logging twice)
     ├── RuleViolationError       a business rule refuses the change (E30, E31, E32 … HTTP 422)
+    ├── DatabaseUnavailableError the database cannot serve the use case now: busy with another
+    │                            change, unreachable, full, read-only, missing or behind the
+    │                            code's schema (HTTP 503); names the database, never the SQL
     └── MultipleErrors           several problems found at once (K11), each one a RapportError
 """
 
@@ -68,12 +71,23 @@ class FilterExpressionError(ValidationError):
 
     def __init__(self, message: str, *, field: str, expression: str, position: int) -> None:
         super().__init__(
-            f"Filter on {field}: {message} at position {position} in {expression!r}",
+            f"Filter on {field}: {message} at position {position} in "
+            f"{_excerpt(expression, position)}",
             field=field,
             reason=message,
         )
         self.expression = expression
         self.position = position
+
+
+def _excerpt(text: str, position: int, width: int = 60) -> str:
+    """``text`` quoted; when long (a list of 5,000 values), only the part around ``position``."""
+    if len(text) <= width:
+        return repr(text)
+    start = max(0, min(position - width // 2, len(text) - width))
+    before = "…" if start else ""
+    after = "…" if start + width < len(text) else ""
+    return f"{before}{text[start : start + width]!r}{after} ({len(text)} characters)"
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,16 @@ class RuleViolationError(RapportError):
     """A business rule of the reference refuses the change."""
 
     code = "RULE"
+
+
+class DatabaseUnavailableError(RapportError):
+    """The database cannot serve the use case now; ``retry`` when trying again may succeed."""
+
+    code = "DATABASE"
+
+    def __init__(self, message: str, *, reason: str, retry: bool = False) -> None:
+        super().__init__(message, reason=reason)
+        self.retry = retry
 
 
 class MultipleErrors(RapportError):

@@ -3,8 +3,11 @@
 ``Rapport(settings)`` owns the database engine and its session factory (and, as they arrive, the
 mailer and the document renderer). Every edge gets its use cases from here: the CLI
 (``cli/common.py``), the API (``api/app.py`` and ``api/deps.py``), the benchmarks and the tests.
-Nothing else builds an engine; the edges import neither SQLAlchemy nor ``rapport.db`` (except the
-migration command, ``rapport db upgrade``).
+Nothing else builds an engine; the edges import neither SQLAlchemy nor ``rapport.db``.
+
+Only ``upgrade`` creates or migrates a database. Every other use case opens an existing SQLite
+file without creating it, and the first one of the process checks that the database has the
+schema this code needs; otherwise it is told which command to run.
 """
 
 from __future__ import annotations
@@ -12,15 +15,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.config import Settings
 from rapport.db.engine import make_engine
+from rapport.db.failures import describe
+from rapport.db.schema import HEAD, revision_of
 from rapport.db.session import session_factory
+from rapport.errors import DatabaseUnavailableError
 from rapport.services.context import Ctx, transaction, utc_now
 
 
@@ -29,8 +38,12 @@ class Rapport:
 
     def __init__(self, settings: Settings, **engine_options: Any) -> None:
         self.settings = settings
-        self._engine = make_engine(settings.database_url, **engine_options)
+        self._url = make_url(settings.database_url)
+        self._engine = make_engine(
+            settings.database_url, busy_timeout_ms=settings.busy_timeout_ms, **engine_options
+        )
         self._factory = session_factory(self._engine)
+        self._schema_checked = False
 
     @property
     def engine(self) -> Engine:
@@ -54,21 +67,60 @@ class Rapport:
         user_id: str | None = None,
         work_date: dt.date | None = None,
         now: Callable[[], dt.datetime] = utc_now,
+        readonly: bool = False,
     ) -> Iterator[Ctx]:
-        """One use case in one transaction, as ``user_id`` on ``work_date`` (settings' defaults)."""
+        """One use case in one transaction, as ``user_id`` on ``work_date`` (settings' defaults).
+
+        ``readonly`` use cases never wait for a writer (see services.context.transaction).
+        """
+        self.check_schema()
         with transaction(
             self._factory,
             user_id=user_id or self.settings.user_id,
             work_date=work_date or self.settings.today(),
             now=now,
+            readonly=readonly,
         ) as ctx:
             yield ctx
 
+    def check_schema(self) -> None:
+        """Refuse a database that is missing, empty or behind the code (once per process)."""
+        if self._schema_checked:
+            return
+        where = self._url.render_as_string(hide_password=True)
+        if _missing_file(self._url):
+            raise DatabaseUnavailableError(
+                f"No rapport database at {where}; run `rapport db upgrade` to create it",
+                reason="no database",
+            )
+        try:
+            with self._engine.connect() as conn:
+                revision = revision_of(conn)
+        except OperationalError as exc:
+            raise describe(exc, self._url) from exc
+        if revision is None:
+            raise DatabaseUnavailableError(
+                f"No rapport database at {where}; run `rapport db upgrade` to create it",
+                reason="no schema",
+            )
+        if revision != HEAD:
+            raise DatabaseUnavailableError(
+                f"The database at {where} is at schema revision {revision}, this rapport needs "
+                f"{HEAD}; run `rapport db upgrade`",
+                reason="schema behind",
+            )
+        self._schema_checked = True
+
     def upgrade(self, revision: str = "head") -> None:
-        """Migrate the database to ``revision`` (``rapport db upgrade``, ``make run``, tests)."""
+        """Create or migrate the database to ``revision`` (``rapport db upgrade``, ``make run``)."""
         from rapport.db.migrate import upgrade  # alembic loads only for this command
 
-        upgrade(self._engine, revision)
+        engine = make_engine(self._url.render_as_string(hide_password=False))
+        try:
+            upgrade(engine, revision)
+        finally:
+            engine.dispose()
+        self._schema_checked = False
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -86,6 +138,14 @@ class Rapport:
         self.dispose()
 
 
-def for_url(url: str, **engine_options: Any) -> Rapport:
+def _missing_file(url: URL) -> bool:
+    """Whether ``url`` names a SQLite file that does not exist (connecting would create it)."""
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return False
+    return not database.startswith("file:") and not Path(database).exists()
+
+
+def for_url(url: str, *, busy_timeout_ms: int = 30_000, **engine_options: Any) -> Rapport:
     """A Rapport on ``url`` with otherwise default settings (tests and benchmarks)."""
-    return Rapport(Settings(database_url=url), **engine_options)
+    return Rapport(Settings(database_url=url, busy_timeout_ms=busy_timeout_ms), **engine_options)

@@ -15,8 +15,8 @@ from rapport.db import models as m
 from rapport.db.engine import make_engine
 from rapport.db.session import session_factory
 from tests.builders_contact_files import count, read_csv, write_csv
-from tests.e2e.cli_support import register_cli as _register_once
 from tests.e2e.cli_support import reset_cli_caches as _reset_caches
+from tests.e2e.cli_support import run_main
 
 runner = CliRunner()
 HEADER = ["no", "type", "name", "company_no", "email", "mailing_groups"]
@@ -29,7 +29,6 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionm
     monkeypatch.setenv("RAPPORT_DATABASE_URL", url)
     monkeypatch.setattr(common.console, "_width", 200)  # tables must not wrap in the output
     _reset_caches()
-    _register_once()
     upgraded = runner.invoke(app, ["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
     engine = make_engine(url)
@@ -131,3 +130,55 @@ def test_demo_contacts_if_empty_leaves_a_filled_database_alone(
     again = rapport("demo", "--contacts", "8", "--if-empty")
     assert again.exit_code == 0 and "no contacts generated" in again.output
     assert count(cli_db, m.Contact) == 8
+
+
+def test_import_of_a_windows_1252_file_names_the_byte_and_the_encoding_to_use(
+        cli_db: sessionmaker[Session], tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "latin.csv", HEADER, [["K1", "Company", "Müller GmbH", "",
+                                                         "", ""]], encoding="cp1252")
+    offset = source.read_bytes().index(b"\xfc")
+    refused = run_main({}, "contacts", "import", str(source))
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        "error [VALIDATION] Contact file latin.csv is not UTF-8 text: row 1 has the byte 0xFC "
+        f"at byte offset {offset}, which UTF-8 cannot decode; a file saved by Excel on Windows "
+        "is usually Windows-1252: import it with --encoding cp1252\n")
+    assert count(cli_db, m.Contact) == 0
+    imported = run_main({}, "contacts", "import", str(source), "--encoding", "cp1252")
+    assert imported.returncode == 0, imported.stderr
+    assert "1 rows read: 1 contacts created" in imported.stdout
+
+
+def test_import_of_a_text_file_named_xlsx_is_one_line(cli_db: sessionmaker[Session],
+                                                      tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "contacts.xlsx", HEADER, [["K1", "Company", "Kite", "", "",
+                                                             ""]])
+    refused = run_main({}, "contacts", "import", str(source))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.splitlines() == [
+        "error [VALIDATION] Contact file contacts.xlsx cannot be read as an XLSX workbook: it "
+        "is not a zip archive, as every XLSX workbook is (a CSV file named .xlsx?)"]
+    assert count(cli_db, m.Contact) == 0
+
+
+def test_import_finds_the_semicolon_or_is_told_it(cli_db: sessionmaker[Session],
+                                                 tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "nordic.csv", HEADER, [["K1", "Company", "Kite; AS", "",
+                                                          "", ""]], delimiter=";")
+    wrong = run_main({}, "contacts", "import", str(source), "--delimiter", ",")
+    assert wrong.returncode == 1
+    assert "import it with --delimiter ';'" in wrong.stderr and "nothing imported" in wrong.stderr
+    assert count(cli_db, m.Contact) == 0
+    sniffed = run_main({}, "contacts", "import", str(source))
+    assert sniffed.returncode == 0, sniffed.stderr
+    assert "1 rows read: 1 contacts created" in sniffed.stdout
+
+
+def test_import_problems_show_values_as_they_are(cli_db: sessionmaker[Session],
+                                                 tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "odd.csv", HEADER, [["K1", "Company", "Kite", "", "[/x]", ""],
+                                                      ["K2", "Company", "N\x00ll", "", "", ""]])
+    refused = run_main({}, "contacts", "import", str(source))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "[/x]" in refused.stderr and "not a valid e-mail address" in refused.stderr
+    assert "N\\x00ll" in refused.stderr and "control character U+0000" in refused.stderr

@@ -18,7 +18,6 @@ from rapport.db.engine import make_engine
 from rapport.db.session import session_factory
 from rapport.errors import RapportError
 from tests.builders import spec_fixture
-from tests.e2e.cli_support import register_cli as _register_once
 from tests.e2e.cli_support import reset_cli_caches as _reset_caches
 
 runner = CliRunner()
@@ -32,7 +31,6 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionm
     monkeypatch.setenv("RAPPORT_USER_ID", "U1")
     monkeypatch.setattr(common.console, "_width", 160)  # tables must not wrap in the output
     _reset_caches()
-    _register_once()
     upgraded = runner.invoke(app, ["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
     engine = make_engine(url)

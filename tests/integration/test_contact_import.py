@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ImportValidationError, RuleViolationError, ValidationError
 from rapport.services.contacts.files import import_contacts
+from rapport.services.contacts.files._csvread import CsvRows
 from tests.builders_contact_files import (
     codes,
     contact,
@@ -197,12 +205,15 @@ def test_company_name_change_reaches_stored_persons(fixture_db: sessionmaker[Ses
     assert contact(fixture_db, "C1").search_name == "ALPHA GROUP"
 
 
-def test_progress_is_reported_up_to_the_total(fixture_db: sessionmaker[Session], tx: TxFactory,
-                                             tmp_path: Path) -> None:
+def test_progress_follows_the_bytes_read_up_to_the_total(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "c.csv", HEADER, GOOD)
     seen: list[tuple[int, int]] = []
-    _import(tx, write_csv(tmp_path / "c.csv", HEADER, GOOD),
-            progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (8, 8)
+    _import(tx, source, progress=lambda done, total: seen.append((done, total)))
+    size = source.stat().st_size
+    assert {total for _, total in seen} == {2 * size}  # reading, then writing: half each
+    assert (size, 2 * size) in seen  # the whole file read before anything is written
+    assert seen[-1] == (2 * size, 2 * size)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
@@ -337,3 +348,202 @@ def test_rejected_rows_are_never_written_over_the_imported_file(
         _import(tx, source, skip_invalid=True, rejected_path=source)
     assert caught.value.field == "rejected_path"
     assert snapshot(fixture_db) == before
+
+
+# Files read as they are: encoding, delimiter, damaged workbooks, cells refused outright.
+
+MULLER = ["N1", "Company", "Müller GmbH", ""]
+
+
+def test_a_windows_1252_file_is_refused_naming_row_and_byte_and_the_encoding_to_use(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    rows = [[f"Q{i}", "Company", f"Q {i} AS", ""] for i in range(1, 3000)]  # past one chunk
+    rows[2500] = MULLER
+    source = write_csv(tmp_path / "latin.csv", HEADER[:4], rows, encoding="cp1252")
+    offset = source.read_bytes().index(b"\xfc")
+    before = snapshot(fixture_db)
+    with pytest.raises(ValidationError) as caught:
+        _import(tx, source)
+    assert caught.value.field == "encoding" and not isinstance(caught.value,
+                                                               ImportValidationError)
+    assert caught.value.message == (
+        "Contact file latin.csv is not UTF-8 text: row 2501 has the byte 0xFC at byte offset "
+        f"{offset}, which UTF-8 cannot decode; a file saved by Excel on Windows is usually "
+        "Windows-1252: import it with --encoding cp1252")
+    assert snapshot(fixture_db) == before
+    result = _import(tx, source, encoding="cp1252")
+    assert result.inserted == 2999  # type: ignore[attr-defined]
+    assert contact(fixture_db, "N1").name == "Müller GmbH"
+
+
+@pytest.mark.parametrize(("encoding", "content"), [
+    ("utf-8", "\ufeffno,type,name,company_no\r\nN1,Company,Müller GmbH,\r\n".encode()),
+    ("latin-1", "no,type,name,company_no\nN1,Company,Müller GmbH,\n".encode("latin-1")),
+    ("utf-16", "no,type,name,company_no\nN1,Company,Müller GmbH,\n".encode("utf-16")),
+], ids=["utf-8 with BOM", "latin-1", "utf-16"])
+def test_a_file_is_read_in_the_encoding_given(fixture_db: sessionmaker[Session], tx: TxFactory,
+                                              tmp_path: Path, encoding: str,
+                                              content: bytes) -> None:
+    source = tmp_path / "enc.csv"
+    source.write_bytes(content)
+    _import(tx, source, encoding=encoding)
+    assert contact(fixture_db, "N1").name == "Müller GmbH"
+
+
+def test_an_unknown_encoding_is_refused(fixture_db: sessionmaker[Session], tx: TxFactory,
+                                        tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _import(tx, write_csv(tmp_path / "c.csv", HEADER, GOOD), encoding="klingon")
+    assert caught.value.field == "encoding" and "'klingon'" in caught.value.message
+
+
+def _zip_without(path: Path, part: str) -> Path:
+    import zipfile
+    source = write_xlsx(path.with_name("good.xlsx"), HEADER, GOOD)
+    with zipfile.ZipFile(source) as good, zipfile.ZipFile(path, "w") as broken:
+        for item in good.infolist():
+            if item.filename != part:
+                broken.writestr(item, good.read(item.filename))
+    return path
+
+
+BROKEN_WORKBOOKS = {
+    "text named .xlsx": (lambda p: p.write_text("no,type,name,company_no\n") and p,
+                         "it is not a zip archive, as every XLSX workbook is"),
+    "truncated": (lambda p: p.write_bytes(write_xlsx(p, HEADER, GOOD).read_bytes()[:900]) and p,
+                  "it is not a zip archive"),
+    "sheet missing": (lambda p: _zip_without(p, "xl/worksheets/sheet1.xml"), "it is damaged"),
+    "no content types": (lambda p: _zip_without(p, "[Content_Types].xml"), "it is damaged"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BROKEN_WORKBOOKS))
+def test_a_file_that_is_no_workbook_is_refused_by_name(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path, kind: str) -> None:
+    make, reason = BROKEN_WORKBOOKS[kind]
+    source = make(tmp_path / "contacts.xlsx")
+    before = snapshot(fixture_db)
+    with pytest.raises(ValidationError) as caught:
+        _import(tx, source)
+    assert caught.value.message.startswith(
+        "Contact file contacts.xlsx cannot be read as an XLSX workbook: ")
+    assert reason in caught.value.message and caught.value.field == "format"
+    assert snapshot(fixture_db) == before
+
+
+def test_a_workbook_named_csv_is_refused(fixture_db: sessionmaker[Session], tx: TxFactory,
+                                         tmp_path: Path) -> None:
+    source = tmp_path / "contacts.csv"
+    source.write_bytes(write_xlsx(tmp_path / "c.xlsx", HEADER, GOOD).read_bytes())
+    with pytest.raises(ValidationError, match="is a zip archive .* name it .xlsx"):
+        _import(tx, source)
+
+
+@pytest.mark.parametrize(("delimiter", "option"), [(";", None), ("\t", None), (";", ";"),
+                                                   ("\t", "tab"), ("|", "|")],
+                         ids=["; sniffed", "tab sniffed", "; given", "tab given", "| given"])
+def test_the_delimiter_is_sniffed_from_the_header_or_given(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path, delimiter: str,
+        option: str | None) -> None:
+    rows = [r[:] for r in GOOD]
+    rows[0][2] = "Nord, Sør; og Øst AS"  # delimiters inside a (quoted) cell
+    result = _import(tx, write_csv(tmp_path / "c.csv", HEADER, rows, delimiter=delimiter),
+                     delimiter=option)
+    assert result.inserted == 4  # type: ignore[attr-defined]
+    assert contact(fixture_db, "N1").name == "Nord, Sør; og Øst AS"
+    assert codes(fixture_db, m.ContactJobResponsibility, "N11") == {"PURCH"}
+
+
+def test_a_header_that_is_one_column_holding_semicolons_says_so(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "nordic.csv", HEADER, GOOD, delimiter=";")
+    before = snapshot(fixture_db)
+    with pytest.raises(ImportValidationError) as caught:
+        _import(tx, source, delimiter=",")
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (0, "no;type;name;company_no;salesperson_code")
+    assert problem.reason == ("unknown column: the header is one column holding ';', so the "
+                              "file is separated by ';', not ',': import it with "
+                              "--delimiter ';'")
+    assert snapshot(fixture_db) == before
+
+
+def test_oversized_and_control_character_cells_are_refused_per_row_and_field(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    rows = [r[:] for r in GOOD]
+    rows[0][2] = "N" * 131_073  # beyond the CSV reader's former field limit
+    rows[1][6] = "Kai\x001"  # NUL: SQLite stores it, PostgreSQL refuses it
+    rows[2][7] = "Os\x07lo"
+    rows[3][9] = "NEWS\x00"
+    source = write_csv(tmp_path / "c.csv", HEADER, rows)
+    before = snapshot(fixture_db)
+    with pytest.raises(ImportValidationError) as caught:
+        _import(tx, source)
+    found = {(p.row, p.column, p.reason, p.value) for p in caught.value.problems}
+    assert found == {
+        (1, "name", "longer than 100 characters", f"{'N' * 60}… (131,073 characters)"),
+        (2, "address", "contains the control character U+0000", "Kai\\x001"),
+        (3, "city", "contains the control character U+0007", "Os\\x07lo"),
+        (4, "mailing_groups", "contains the control character U+0000", "NEWS\\x00"),
+    }  # and nothing that only follows from them ("name must have a value")
+    assert snapshot(fixture_db) == before
+
+
+def test_skip_invalid_sets_aside_refused_cells_in_the_files_own_format(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    rows = [r[:] for r in GOOD]
+    rows[0][2] = "Müller GmbH"
+    rows[2][2], rows[2][5] = "=Ola Nord", "bad@"  # formula-like: written back neutralised
+    rows[3][2] = "Per\x00Alpha"
+    source = write_csv(tmp_path / "c.csv", HEADER, rows, encoding="cp1252", delimiter=";")
+    result = _import(tx, source, encoding="cp1252", skip_invalid=True)
+    assert (result.inserted, result.rejected_rows) == (2, 2)  # type: ignore[attr-defined]
+    assert contact(fixture_db, "N1").name == "Müller GmbH"
+    fixed = tmp_path / "c.rejected.csv"  # Windows-1252 and ;-separated, like the source
+    rejected = read_csv(fixed, encoding="cp1252", delimiter=";")
+    assert [(r["no"], r["name"]) for r in rejected] == [("N12", "'=Ola Nord"),
+                                                        ("N21", "Per\x00Alpha")]
+    assert "name: contains the control character U+0000" in rejected[1]["error"]
+    text = fixed.read_text(encoding="cp1252")
+    fixed.write_text(text.replace("bad@", "").replace("\x00", " "), encoding="cp1252")
+    again = _import(tx, fixed, encoding="cp1252")
+    assert again.inserted == 2  # type: ignore[attr-defined]
+    assert contact(fixture_db, "N12").name == "=Ola Nord"
+    assert contact(fixture_db, "N21").name == "Per Alpha"
+
+
+def test_a_cell_beyond_what_the_reader_holds_refuses_the_file_by_row(
+        fixture_db: sessionmaker[Session], tx: TxFactory, tmp_path: Path) -> None:
+    rows = [r[:] for r in GOOD]
+    rows[1][7] = "x" * (16 * 1024 * 1024 + 1)
+    before = snapshot(fixture_db)
+    with pytest.raises(ValidationError) as caught:
+        _import(tx, write_csv(tmp_path / "huge.csv", HEADER, rows))
+    assert caught.value.message == ("Contact file huge.csv: row 2 cannot be read as CSV: field "
+                                    "larger than field limit (16777216)")
+    assert snapshot(fixture_db) == before
+
+
+_CELLS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                 max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(_CELLS, min_size=1, max_size=4), min_size=1, max_size=8),
+       encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]), chunk=st.integers(1, 9),
+       delimiter=st.sampled_from([",", ";", "\t"]), bom=st.booleans())
+def test_the_csv_reader_reads_back_what_a_csv_writer_wrote_whatever_the_chunks(
+        rows: list[list[str]], encoding: str, chunk: int, delimiter: str, bom: bool) -> None:
+    if encoding == "cp1252":  # only what Windows-1252 can hold
+        rows = [[c.encode("cp1252", "ignore").decode("cp1252") for c in r] for r in rows]
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    content = buffer.getvalue().encode(encoding)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.csv"
+        path.write_bytes((codecs.BOM_UTF8 if bom and encoding == "utf-8" else b"") + content)
+        with patch("rapport.services.contacts.files._csvread.CHUNK", chunk):
+            source = CsvRows(path, encoding=encoding, delimiter=delimiter)
+            read = list(source)
+        assert source.bytes_read == path.stat().st_size
+    assert read == rows

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from rapport.services import contacts as c
-from rapport.services import contacts as cls
-from rapport.services.contacts import ContactInput
+from rapport.services import contacts
+from rapport.services.contacts import ContactChanges, ContactInput
 from rapport.services.context import Ctx
 from tests.builders_setup import assert_refused, basic_setup, log_interaction, put_on_segment
 from tests.conftest import TxFactory
@@ -38,7 +37,7 @@ def world(factory: SF) -> SF:
 
 def _create(tx: TxFactory, no: str | None = None, **kw: Any) -> str:
     with tx() as ctx:
-        return c.create_contact(ctx, ContactInput(**kw), no=no).no
+        return contacts.create_contact(ctx, ContactInput(no=no, **kw)).no
 
 
 def _company(tx: TxFactory, world: SF, no: str = "C1", **kw: Any) -> str:
@@ -172,7 +171,9 @@ def test_invalid_contacts_are_refused(
     tx: TxFactory, world: SF, kw: dict, error: type, field: str
 ) -> None:
     _company(tx, world)
-    err = assert_refused(tx, world, lambda ctx: c.create_contact(ctx, ContactInput(**kw)), error)
+    err = assert_refused(
+        tx, world, lambda ctx: contacts.create_contact(ctx, ContactInput(**kw)), error
+    )
     assert err.field == field
 
 
@@ -182,7 +183,7 @@ def test_person_of_a_person_is_refused(tx: TxFactory, world: SF) -> None:
     assert_refused(
         tx,
         world,
-        lambda ctx: c.create_contact(ctx, ContactInput(type="Person", company_no="P1")),
+        lambda ctx: contacts.create_contact(ctx, ContactInput(type="Person", company_no="P1")),
         ValidationError,
         match="Company No. P1 of Contact .* is not a company",
     )
@@ -192,7 +193,7 @@ def test_numbering_rules_e01_e02_and_duplicates(tx: TxFactory, world: SF) -> Non
     assert_refused(
         tx,
         world,
-        lambda ctx: c.create_contact(ctx, ContactInput(), no="X1"),
+        lambda ctx: contacts.create_contact(ctx, ContactInput(no="X1")),
         RuleViolationError,
         code="E02",
     )
@@ -200,7 +201,7 @@ def test_numbering_rules_e01_e02_and_duplicates(tx: TxFactory, world: SF) -> Non
     assert_refused(
         tx,
         world,
-        lambda ctx: c.create_contact(ctx, ContactInput(), no="c1"),
+        lambda ctx: contacts.create_contact(ctx, ContactInput(no="c1")),
         ConflictError,
         match="Contact C1 already exists",
     )
@@ -209,7 +210,7 @@ def test_numbering_rules_e01_e02_and_duplicates(tx: TxFactory, world: SF) -> Non
     assert_refused(
         tx,
         world,
-        lambda ctx: c.create_contact(ctx, ContactInput()),
+        lambda ctx: contacts.create_contact(ctx, ContactInput()),
         RuleViolationError,
         code="E01",
         match="The Contact Nos. field",
@@ -229,16 +230,16 @@ def test_company_changes_flow_to_persons_holding_the_old_value(tx: TxFactory, wo
     _company(tx, world, "C2", name="Beta")
     _create(tx, "P3", type="Person", name="Carl", company_no="C2")
     with tx() as ctx:
-        c.update_contact(
+        contacts.update_contact(
             ctx,
             "C1",
-            {
-                "name": "Alpha Group",
-                "salesperson_code": "SP2",
-                "phone_no": "333",
-                "city": "Trondheim",
-                "territory_code": None,
-            },
+            ContactChanges(
+                name="Alpha Group",
+                salesperson_code="SP2",
+                phone_no="333",
+                city="Trondheim",
+                territory_code=None,
+            ),
         )
     p1, p2, p3 = (_get(world, n) for n in ("P1", "P2", "P3"))
     assert (p1.company_name, p1.salesperson_code, p1.phone_no, p1.city, p1.territory_code) == (
@@ -270,7 +271,7 @@ def test_company_changes_do_not_flow_when_inheritance_is_off(tx: TxFactory, worl
     with world.begin() as s:
         s.get(m.MarketingSetup, 1).inherit_communication = False  # type: ignore[union-attr]
     with tx() as ctx:
-        c.update_contact(ctx, "C1", {"phone_no": "333", "salesperson_code": "SP2"})
+        contacts.update_contact(ctx, "C1", ContactChanges(phone_no="333", salesperson_code="SP2"))
     person = _get(world, "P1")
     assert (person.phone_no, person.salesperson_code) == ("111", "SP2")
 
@@ -291,7 +292,7 @@ def test_person_moving_company_takes_the_new_companys_inherited_values(
     )
     _create(tx, "P1", type="Person", name="Anna", company_no="C1", fax_no="own fax")
     with tx() as ctx:
-        c.update_contact(ctx, "P1", {"company_no": "c2"})
+        contacts.update_contact(ctx, "P1", ContactChanges(company_no="c2"))
     person = _get(world, "P1")
     assert (person.company_no, person.company_name) == ("C2", "Beta")
     assert (person.salesperson_code, person.phone_no, person.city, person.address) == (
@@ -302,7 +303,7 @@ def test_person_moving_company_takes_the_new_companys_inherited_values(
     )
     assert person.fax_no == "own fax"
     with tx() as ctx:
-        c.update_contact(ctx, "P1", {"company_no": None})
+        contacts.update_contact(ctx, "P1", ContactChanges(company_no=None))
     assert (_get(world, "P1").company_no, _get(world, "P1").company_name) == (None, "")
 
 
@@ -311,30 +312,34 @@ def test_update_refuses_unknown_fields_and_bad_values(tx: TxFactory, world: SF) 
     assert_refused(
         tx,
         world,
-        lambda ctx: c.update_contact(ctx, "C1", {"no": "X"}),
+        lambda ctx: contacts.update_contact(ctx, "C1", ContactChanges.model_validate({"no": "X"})),
         ValidationError,
         match="no editable field",
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: c.update_contact(ctx, "C1", {"email": "bad"}),
+        lambda ctx: contacts.update_contact(ctx, "C1", ContactChanges(email="bad")),
         ValidationError,
         match="not a valid e-mail",
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: c.update_contact(ctx, "C1", {"company_no": "C9"}),
+        lambda ctx: contacts.update_contact(ctx, "C1", ContactChanges(company_no="C9")),
         ValidationError,
         match="its own number",
     )
-    assert_refused(tx, world, lambda ctx: c.update_contact(ctx, "NOPE", {}), NotFoundError)
+    assert_refused(
+        tx, world, lambda ctx: contacts.update_contact(ctx, "NOPE", ContactChanges()), NotFoundError
+    )
     with tx() as ctx:
-        c.update_contact(
+        contacts.update_contact(
             ctx,
             "C1",
-            {"exclude_from_segment": True, "privacy_blocked": True, "email": " info@alpha.test "},
+            ContactChanges(
+                exclude_from_segment=True, privacy_blocked=True, email=" info@alpha.test "
+            ),
         )
     company = _get(world, "C1")
     assert (company.exclude_from_segment, company.privacy_blocked, company.email) == (
@@ -353,13 +358,13 @@ def test_person_on_a_segment_cannot_change_company_e31(tx: TxFactory, world: SF)
     err = assert_refused(
         tx,
         world,
-        lambda ctx: c.update_contact(ctx, "P1", {"company_no": "C2"}),
+        lambda ctx: contacts.update_contact(ctx, "P1", ContactChanges(company_no="C2")),
         RuleViolationError,
         code="E31",
     )
     assert err.message.startswith("Company No. cannot be changed because unlogged segments")
     with tx() as ctx:  # other changes stay allowed
-        c.update_contact(ctx, "P1", {"company_no": "C1", "job_title": "Buyer"})
+        contacts.update_contact(ctx, "P1", ContactChanges(company_no="C1", job_title="Buyer"))
 
 
 def test_type_cannot_change_once_interactions_exist_e32(tx: TxFactory, world: SF) -> None:
@@ -369,7 +374,7 @@ def test_type_cannot_change_once_interactions_exist_e32(tx: TxFactory, world: SF
     err = assert_refused(
         tx,
         world,
-        lambda ctx: c.update_contact(ctx, "C1", {"type": "Person"}),
+        lambda ctx: contacts.update_contact(ctx, "C1", ContactChanges(type="Person")),
         RuleViolationError,
         code="E32",
     )
@@ -382,7 +387,7 @@ def test_type_change_rules(tx: TxFactory, world: SF) -> None:
     assert_refused(
         tx,
         world,
-        lambda ctx: c.update_contact(ctx, "C1", {"type": "Person"}),
+        lambda ctx: contacts.update_contact(ctx, "C1", ContactChanges(type="Person")),
         ValidationError,
         match="has persons",
     )
@@ -393,14 +398,14 @@ def test_type_change_rules(tx: TxFactory, world: SF) -> None:
     assert_refused(
         tx,
         world,
-        lambda ctx: c.update_contact(ctx, "P1", {"type": "Company"}),
+        lambda ctx: contacts.update_contact(ctx, "P1", ContactChanges(type="Company")),
         ValidationError,
         match="job responsibilities",
     )
     with world.begin() as s:
         s.execute(delete(m.ContactJobResponsibility))
     with tx() as ctx:
-        c.update_contact(ctx, "P1", {"type": "Company"})
+        contacts.update_contact(ctx, "P1", ContactChanges(type="Company"))
     person = _get(world, "P1")
     assert (person.type, person.company_no, person.company_name, person.first_name) == (
         "Company",
@@ -409,7 +414,7 @@ def test_type_change_rules(tx: TxFactory, world: SF) -> None:
         "",
     )
     with tx() as ctx:
-        c.update_contact(ctx, "P1", {"type": "Person"})
+        contacts.update_contact(ctx, "P1", ContactChanges(type="Person"))
     assert (_get(world, "P1").company_no, _get(world, "P1").company_name) == (None, "")
 
 
@@ -417,7 +422,7 @@ def test_type_change_rules(tx: TxFactory, world: SF) -> None:
 
 
 def _delete(ctx: Ctx, no: str) -> None:
-    c.delete_contact(ctx, no)
+    contacts.delete_contact(ctx, no)
 
 
 def test_contact_on_a_segment_line_cannot_be_deleted_e30(tx: TxFactory, world: SF) -> None:
@@ -446,8 +451,8 @@ def test_deleting_a_person_repoints_its_interactions_to_its_company(
         s.add(m.ContactMailingGroup(contact_no="P1", mailing_group_code="NEWS"))
         e1, e2 = log_interaction(s, "P1"), log_interaction(s, "P2")
     with tx() as ctx:
-        c.delete_contact(ctx, "P1")
-        c.delete_contact(ctx, "P2")
+        contacts.delete_contact(ctx, "P1")
+        contacts.delete_contact(ctx, "P2")
     with world() as s:
         assert s.get(m.Contact, "P1") is None and s.get(m.Contact, "C1") is not None
         assert s.scalars(select(m.ContactMailingGroup)).all() == []
@@ -466,7 +471,7 @@ def test_deleting_a_company_deletes_its_persons_and_detaches_interactions(
     with world.begin() as s:
         entries = [log_interaction(s, n) for n in ("C1", "P1", "P2")]
     with tx() as ctx:
-        c.delete_contact(ctx, "C1")
+        contacts.delete_contact(ctx, "C1")
     with world() as s:
         assert sorted(s.scalars(select(m.Contact.no))) == ["C2", "P2"]
         refs = [
@@ -483,13 +488,17 @@ def test_scenario_78_delete_after_segment_is_gone(tx: TxFactory, fixture_db: SF)
         segment = put_on_segment(s, "P3")
         e3, e11 = log_interaction(s, "P3"), log_interaction(s, "P11")
     assert_refused(
-        tx, fixture_db, lambda ctx: c.delete_contact(ctx, "P3"), RuleViolationError, code="E30"
+        tx,
+        fixture_db,
+        lambda ctx: contacts.delete_contact(ctx, "P3"),
+        RuleViolationError,
+        code="E30",
     )
     with fixture_db.begin() as s:
         s.execute(delete(m.SegmentHeader).where(m.SegmentHeader.no == segment))
     with tx() as ctx:
-        c.delete_contact(ctx, "P3")
-        c.delete_contact(ctx, "P11")
+        contacts.delete_contact(ctx, "P3")
+        contacts.delete_contact(ctx, "P11")
     with fixture_db() as s:
         assert s.get(m.InteractionLogEntry, e3).contact_no is None  # type: ignore[union-attr]
         assert s.get(m.InteractionLogEntry, e11).contact_no == "C1"  # type: ignore[union-attr]
@@ -500,50 +509,52 @@ def test_scenario_78_delete_after_segment_is_gone(tx: TxFactory, fixture_db: SF)
 
 def test_classifications_respect_who_may_have_them(tx: TxFactory, fixture_db: SF) -> None:
     with tx() as ctx:
-        cls.assign(ctx, "P21", "mailing-group", "news")
-        cls.assign(ctx, "C1", "industry_group", "RETAIL")
-        cls.assign(ctx, "X1", "business_relation", "CUST", link_to_table="Customer", link_no="CU9")
-        cls.assign(ctx, "P11", "job_responsibility", "PURCH")
+        contacts.assign(ctx, "P21", "mailing-group", "news")
+        contacts.assign(ctx, "C1", "industry_group", "RETAIL")
+        contacts.assign(
+            ctx, "X1", "business_relation", "CUST", link_to_table="Customer", link_no="CU9"
+        )
+        contacts.assign(ctx, "P11", "job_responsibility", "PURCH")
     with tx() as ctx:
-        assert cls.assigned_codes(ctx, "P21", "mailing_group") == ["NEWS"]
-        assert cls.assigned_codes(ctx, "C1", "industry_group") == ["RETAIL"]
-        cls.unassign(ctx, "P21", "mailing_group", "NEWS")
-        assert cls.assigned_codes(ctx, "P21", "mailing_group") == []
+        assert contacts.assigned_codes(ctx, "P21", "mailing_group") == ["NEWS"]
+        assert contacts.assigned_codes(ctx, "C1", "industry_group") == ["RETAIL"]
+        contacts.unassign(ctx, "P21", "mailing_group", "NEWS")
+        assert contacts.assigned_codes(ctx, "P21", "mailing_group") == []
     for action, error, match in [
         (
-            lambda ctx: cls.assign(ctx, "P11", "industry_group", "RETAIL"),
+            lambda ctx: contacts.assign(ctx, "P11", "industry_group", "RETAIL"),
             ValidationError,
             "only be assigned to companies",
         ),
         (
-            lambda ctx: cls.assign(ctx, "P11", "business_relation", "CUST"),
+            lambda ctx: contacts.assign(ctx, "P11", "business_relation", "CUST"),
             ValidationError,
             "only be assigned to companies",
         ),
         (
-            lambda ctx: cls.assign(ctx, "C1", "job_responsibility", "PURCH"),
+            lambda ctx: contacts.assign(ctx, "C1", "job_responsibility", "PURCH"),
             ValidationError,
             "only be assigned to persons",
         ),
         (
-            lambda ctx: cls.assign(ctx, "P11", "mailing_group", "NEWS"),
+            lambda ctx: contacts.assign(ctx, "P11", "mailing_group", "NEWS"),
             ConflictError,
             "already has mailing group NEWS",
         ),
-        (lambda ctx: cls.assign(ctx, "P11", "mailing_group", "NOPE"), NotFoundError, "NOPE"),
-        (lambda ctx: cls.assign(ctx, "P11", "hobby", "X"), NotFoundError, "Unknown"),
+        (lambda ctx: contacts.assign(ctx, "P11", "mailing_group", "NOPE"), NotFoundError, "NOPE"),
+        (lambda ctx: contacts.assign(ctx, "P11", "hobby", "X"), NotFoundError, "Unknown"),
         (
-            lambda ctx: cls.assign(ctx, "C2", "business_relation", "CUST"),
+            lambda ctx: contacts.assign(ctx, "C2", "business_relation", "CUST"),
             ConflictError,
             "already has",
         ),
         (
-            lambda ctx: cls.assign(ctx, "X11", "business_relation", "CUST"),
+            lambda ctx: contacts.assign(ctx, "X11", "business_relation", "CUST"),
             ValidationError,
             "companies",
         ),
         (
-            lambda ctx: cls.unassign(ctx, "P12", "mailing_group", "NEWS"),
+            lambda ctx: contacts.unassign(ctx, "P12", "mailing_group", "NEWS"),
             NotFoundError,
             "has no mailing group NEWS",
         ),
@@ -555,7 +566,7 @@ def test_business_relation_link_option_is_checked(tx: TxFactory, fixture_db: SF)
     assert_refused(
         tx,
         fixture_db,
-        lambda ctx: cls.assign(ctx, "X1", "business_relation", "CUST", link_to_table="Planet"),
+        lambda ctx: contacts.assign(ctx, "X1", "business_relation", "CUST", link_to_table="Planet"),
         ValidationError,
         match="Link to Table",
     )
@@ -581,38 +592,41 @@ def test_profile_answers_must_be_answer_lines_for_the_contact_type(
             ]
         )
     with tx() as ctx:
-        answer = cls.set_profile_answer(ctx, "C1", "size", 2)
+        answer = contacts.set_profile_answer(ctx, "C1", "size", 2)
         assert answer.last_date_updated == ctx.work_date
     assert_refused(
         tx,
         fixture_db,
-        lambda ctx: cls.set_profile_answer(ctx, "C2", "SIZE", 1),
+        lambda ctx: contacts.set_profile_answer(ctx, "C2", "SIZE", 1),
         ValidationError,
         match="is not an answer",
     )
     assert_refused(
         tx,
         fixture_db,
-        lambda ctx: cls.set_profile_answer(ctx, "C2", "NOPE", 2),
+        lambda ctx: contacts.set_profile_answer(ctx, "C2", "NOPE", 2),
         ValidationError,
         match="is not an answer",
     )
     assert_refused(
         tx,
         fixture_db,
-        lambda ctx: cls.set_profile_answer(ctx, "P11", "SIZE", 2),
+        lambda ctx: contacts.set_profile_answer(ctx, "P11", "SIZE", 2),
         ValidationError,
         match="is for Companies",
     )
     assert_refused(
         tx,
         fixture_db,
-        lambda ctx: cls.set_profile_answer(ctx, "C1", "SIZE", 2),
+        lambda ctx: contacts.set_profile_answer(ctx, "C1", "SIZE", 2),
         ConflictError,
         match="already has answer",
     )
     with tx() as ctx:
-        cls.remove_profile_answer(ctx, "C1", "SIZE", 2)
+        contacts.remove_profile_answer(ctx, "C1", "SIZE", 2)
     assert_refused(
-        tx, fixture_db, lambda ctx: cls.remove_profile_answer(ctx, "C1", "SIZE", 2), NotFoundError
+        tx,
+        fixture_db,
+        lambda ctx: contacts.remove_profile_answer(ctx, "C1", "SIZE", 2),
+        NotFoundError,
     )

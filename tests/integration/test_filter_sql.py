@@ -2,7 +2,8 @@
 
 Property: for random rows and a random filter tree of each field type, ``format_filter`` reads
 back to the same tree, and ``WHERE compile_filter(tree)`` (and its negation) returns exactly the
-rows for which ``evaluate`` is true (or false).
+rows for which ``evaluate`` is true (or false); likewise for dates relative to a fixed work date.
+Long lists and the limits are in ``test_filter_limits``.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ FIELDS: dict[str, tuple[FieldSpec, TypeEngine[Any]]] = {
     "name": (FieldSpec("Name", FieldType.TEXT), String(40)),
     "code": (FieldSpec("No.", FieldType.CODE), String(40)),
     "day": (FieldSpec("Date", FieldType.DATE), Date()),
-    "amount": (FieldSpec("Amount", FieldType.DECIMAL), Numeric(12, 2)),
+    "amount": (FieldSpec("Amount", FieldType.DECIMAL, precision=12, scale=2), Numeric(12, 2)),
     "line": (FieldSpec("Line No.", FieldType.INTEGER), Integer()),
     "flag": (FieldSpec("Exclude from Segment", FieldType.BOOLEAN), Boolean()),
     "corr": (FieldSpec("Correspondence Type", FieldType.OPTION, CORR), String(20)),
@@ -212,6 +213,45 @@ def test_parsed_user_text_selects_the_same_rows_in_sql_and_python(
             return  # refused expressions are the unit tests' business
         expected = {i for i, r in enumerate(rows) if evaluate(node, r[field])}
         assert select_ids(engine, scratch, rows, compile_filter(node, scratch.c[field])) == expected
+
+    check()
+
+
+# Relative dates around a fixed work date, a Sunday, so that week, month and year edges fall
+# among and around the stored dates (2025-01-01 … 2025-01-08).
+RELATIVE_WORK_DATE = dt.date(2025, 1, 5)
+RELATIVE_DATES = ["t", "W", "today", "-1D", "+2D", "-1W", "CW", "-CW", "+1W-CW", "CM", "-CM",
+                  "-1M+CM", "CD", "-3D+1W", "CY", "-1Y", "2025-01-03"]  # fmt: skip
+
+
+def test_relative_dates_select_the_same_rows_in_sql_and_python(
+    engine: Engine, scratch: Table
+) -> None:
+    spec = FIELDS["day"][0]
+    value = st.sampled_from(RELATIVE_DATES)
+    term = st.one_of(
+        value,
+        st.builds("{}{}".format, st.sampled_from(["<", "<=", ">", ">=", "<>"]), value),
+        st.builds("{}..{}".format, value | st.just(""), value),
+        st.builds("{}..".format, value),
+    )
+    expression = st.builds(
+        lambda terms, joiner: joiner.join(terms),
+        st.lists(term, min_size=1, max_size=4),
+        st.sampled_from(["|", "&"]),
+    )
+
+    @HYPOTHESIS
+    @given(rows=st.lists(st.fixed_dictionaries({"day": stored_values("day")}), max_size=10),
+           text=expression)  # fmt: skip
+    def check(rows: list[dict[str, Any]], text: str) -> None:
+        node = parse_filter(text, spec, work_date=RELATIVE_WORK_DATE)
+        assert parse_filter(format_filter(node), spec) == node  # absolute dates from here on
+        condition = compile_filter(node, scratch.c.day)
+        expected = {i for i, r in enumerate(rows) if evaluate(node, r["day"])}
+        assert select_ids(engine, scratch, rows, condition) == expected, text
+        rejected = set(range(len(rows))) - expected
+        assert select_ids(engine, scratch, rows, not_(condition)) == rejected, text
 
     check()
 

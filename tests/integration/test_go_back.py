@@ -16,7 +16,7 @@ from rapport.services.criteria import (
 )
 from rapport.services.segments import action_count
 from rapport.services.tables import LINE
-from tests.builders_segments import contacts, lines, make_segment, section, state
+from tests.builders_segments import contacts, filters, lines, make_segment, state
 from tests.conftest import TxFactory
 
 
@@ -31,16 +31,16 @@ def test_undo_several_steps_in_order_is_exact(
     """Scenario 29."""
     make_segment(fixture_db, template="T-LET")
     with tx() as ctx:
-        add_contacts(ctx, "S1", [section("Mailing Group", code="NEWS")], ignore_exclusion=True)
+        add_contacts(ctx, "S1", filters("Mailing Group.code=NEWS"), ignore_exclusion=True)
     with fixture_db.begin() as s:  # per-line data that exact undo must bring back
         s.execute(update(LINE).where(LINE.c.contact_no == "P3").values(description="For Dora"))
     after_step_1 = state(fixture_db)
     assert lines(fixture_db) == [(10000, "P3"), (20000, "P11"), (30000, "X1")]
     with tx() as ctx:
-        reduce_contacts(ctx, "S1", [section("Contact", no="X1")])
+        reduce_contacts(ctx, "S1", filters("Contact.no=X1"))
     after_step_2 = state(fixture_db)
     with tx() as ctx:
-        refine_contacts(ctx, "S1", [section("Contact", no="P11")])
+        refine_contacts(ctx, "S1", filters("Contact.no=P11"))
     assert lines(fixture_db) == [(20000, "P11")]
     assert _actions(fixture_db) == 3
 
@@ -64,10 +64,10 @@ def test_go_back_removes_only_the_lines_the_action_inserted(
     """K1: an older duplicate line of the same contact stays."""
     make_segment(fixture_db)
     with tx() as ctx:
-        add_contacts(ctx, "S1", [section("Contact", no="P11")])
+        add_contacts(ctx, "S1", filters("Contact.no=P11"))
     with tx() as ctx:
         add_contacts(
-            ctx, "S1", [section("Contact", no="P11")], expand_companies=True, allow_existing=True
+            ctx, "S1", filters("Contact.no=P11"), expand_companies=True, allow_existing=True
         )
     assert contacts(fixture_db) == ["P11", "C1", "P11", "P12"]
     with tx() as ctx:
@@ -81,9 +81,9 @@ def test_emptying_a_segment_never_resets_its_criteria(
     """K15: the log stays after the last line goes; reset is a separate, explicit action."""
     make_segment(fixture_db)
     with tx() as ctx:
-        add_contacts(ctx, "S1", [section("Contact", no="P3")])
+        add_contacts(ctx, "S1", filters("Contact.no=P3"))
     with tx() as ctx:
-        add_contacts(ctx, "S1", [section("Contact", no="P11")])
+        add_contacts(ctx, "S1", filters("Contact.no=P11"))
     with tx() as ctx:
         reduce_contacts(ctx, "S1", [])
     assert lines(fixture_db) == [] and _actions(fixture_db) == 3
@@ -101,7 +101,7 @@ def test_go_back_of_an_unknown_segment_is_refused(
 ) -> None:
     make_segment(fixture_db)
     with tx() as ctx:
-        add_contacts(ctx, "S1", [section("Contact", no="P3")])
+        add_contacts(ctx, "S1", filters("Contact.no=P3"))
     before = state(fixture_db)
     with pytest.raises(NotFoundError, match="S2"), tx() as ctx:
         go_back(ctx, "S2")

@@ -98,7 +98,7 @@ def test_list_pages_flags_comments_and_uses_fixed_queries(
     with fixture_db.begin() as s:
         first = make_entry(s).entry_no
     with tx() as ctx:
-        ie.add_comment(ctx, first, "Called back")
+        ie.add_comment(ctx, first, ie.CommentInput(comment="Called back"))
     with tx() as ctx, QueryCounter(engine) as one:
         assert ie.list_entries(ctx).items[0].has_comments
     with fixture_db.begin() as s:
@@ -195,18 +195,21 @@ def test_evaluate_sets_the_evaluation_on_all_selected(
 
 def test_comments_are_numbered_and_listed(three: list[int], fixture_db: SF, tx: TxFactory) -> None:
     with tx() as ctx:
-        ie.add_comment(ctx, three[0], " First ")
-        ie.add_comment(ctx, three[0], "Second", date=dt.date(2025, 1, 2))
+        ie.add_comment(ctx, three[0], ie.CommentInput(comment=" First "))
+        second = ie.CommentInput(comment="Second", date=dt.date(2025, 1, 2))
+        ie.add_comment(ctx, three[0], second)
     with tx() as ctx:
         lines = ie.list_comments(ctx, three[0])
     assert [(c.line_no, c.comment, c.date) for c in lines] == [
         (10000, "First", dt.date(2025, 3, 10)),
         (20000, "Second", dt.date(2025, 1, 2)),
     ]
-    err = _unchanged(fixture_db, tx, lambda ctx: ie.add_comment(ctx, three[0], "  "))
+    blank = ie.CommentInput(comment="  ")
+    err = _unchanged(fixture_db, tx, lambda ctx: ie.add_comment(ctx, three[0], blank))
     assert isinstance(err, ValidationError)
-    err = _unchanged(fixture_db, tx, lambda ctx: ie.add_comment(ctx, 999999, "x"))
-    assert isinstance(err, NotFoundError)
+    some = ie.CommentInput(comment="x")
+    err = _unchanged(fixture_db, tx, lambda ctx: ie.add_comment(ctx, 999999, some))
+    assert isinstance(err, NotFoundError) and err.field == "entry_no"
 
 
 def test_delete_canceled_removes_comments_and_unshared_attachments(
@@ -222,8 +225,8 @@ def test_delete_canceled_removes_comments_and_unshared_attachments(
         other = make_entry(s, "P11", canceled=True).entry_no
         postponed = make_entry(s, canceled=True, postponed=True).entry_no
     with tx() as ctx:
-        ie.add_comment(ctx, a, "gone with the entry")
-        ie.add_comment(ctx, live, "stays")
+        ie.add_comment(ctx, a, ie.CommentInput(comment="gone with the entry"))
+        ie.add_comment(ctx, live, ie.CommentInput(comment="stays"))
     with tx() as ctx:
         assert ie.delete_canceled(ctx, EntryFilter(contact_no="P3")) == 4
     with fixture_db() as s:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
 from rapport.services import setup as ns
-from rapport.services.setup import SeriesInput
+from rapport.services.setup import SeriesChanges, SeriesInput
 from tests.concurrency import run_at_once
 from tests.conftest import WORK_DATE, TxFactory
 
@@ -19,9 +19,11 @@ SF = sessionmaker[Session]
 
 
 def _series(tx: TxFactory, code: str = "SEG", **kw: object) -> None:
-    data = SeriesInput(**{"description": "Segments", "starting_no": "SEG0001", **kw})  # type: ignore[arg-type]
     with tx() as ctx:
-        ns.create_number_series(ctx, code, data)
+        data = SeriesInput.model_validate(
+            {"code": code, "description": "Segments", "starting_no": "SEG0001", **kw}
+        )
+        ns.create_number_series(ctx, data)
 
 
 def _state(factory: sessionmaker[Session], code: str = "SEG") -> tuple[str | None, object]:
@@ -115,7 +117,7 @@ def test_update_and_list_series(tx: TxFactory, factory: SF) -> None:
         ns.update_number_series(
             ctx,
             "seg",
-            SeriesInput(
+            SeriesChanges(
                 description="Segs", starting_no="SEG0001", ending_no="SEG9999", manual_nos=True
             ),
         )
@@ -126,7 +128,31 @@ def test_update_and_list_series(tx: TxFactory, factory: SF) -> None:
         ]
     assert listed == [("CONT", "Segments", False, None), ("SEG", "Segs", True, "SEG0001")]
     with pytest.raises(NotFoundError), tx() as ctx:
-        ns.update_number_series(ctx, "NOPE", SeriesInput(starting_no="A1"))
+        ns.update_number_series(ctx, "NOPE", SeriesChanges(starting_no="A1"))
+
+
+def test_update_applies_only_the_fields_given(tx: TxFactory, factory: SF) -> None:
+    _series(tx, increment_by=5, ending_no="SEG0900", manual_nos=True)
+    with tx() as ctx:
+        ns.update_number_series(ctx, "SEG", SeriesChanges(description="Renamed"))
+    with factory() as s:
+        series = s.get(m.NumberSeries, "SEG")
+        assert series is not None
+        assert (series.description, series.starting_no, series.ending_no) == (
+            "Renamed",
+            "SEG0001",
+            "SEG0900",
+        )
+        assert (series.increment_by, series.manual_nos) == (5, True)
+    with tx() as ctx:
+        ns.update_number_series(ctx, "SEG", SeriesChanges(ending_no=None))
+    with factory() as s:
+        series = s.get(m.NumberSeries, "SEG")
+        assert series is not None and series.ending_no is None and series.increment_by == 5
+    with pytest.raises(ValidationError) as err, tx() as ctx:
+        reversed_range = SeriesChanges(starting_no="SEG0002", ending_no="SEG0001")
+        ns.update_number_series(ctx, "SEG", reversed_range)
+    assert err.value.field == "ending_no"
 
 
 def test_concurrent_draws_never_share_a_number(tx: TxFactory, factory: SF) -> None:

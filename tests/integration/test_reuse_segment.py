@@ -21,11 +21,11 @@ from rapport.services.tables import LINE
 from tests.builders_segments import (
     contacts,
     criteria_rows,
+    filters,
     lines,
     make_ile,
     make_logged_segment,
     make_segment,
-    section,
     state,
 )
 from tests.conftest import TxFactory
@@ -68,7 +68,7 @@ def test_duplicates_and_canceled_entries_all_become_lines_in_entry_order(
     logged = _logged(fixture_db, ("P3", {}), ("C2", {"canceled": True}), ("P3", {}), ("P11", {}))
     make_segment(fixture_db)
     with tx() as ctx:
-        add_contacts(ctx, "S1", [section("Contact", no="P11")])
+        add_contacts(ctx, "S1", filters("Contact.no=P11"))
     with tx() as ctx:
         assert reuse_logged_segment(ctx, "S1", logged, append=True) == 4
     assert contacts(fixture_db) == ["P11", "P3", "C2", "P3", "P11"]
@@ -108,7 +108,7 @@ def test_segment_with_criteria_needs_append(
     logged = _logged(fixture_db, ("P11", {}))
     make_segment(fixture_db)
     with tx() as ctx:
-        add_contacts(ctx, "S1", [section("Contact", no="P3")])
+        add_contacts(ctx, "S1", filters("Contact.no=P3"))
     before = state(fixture_db)
     with pytest.raises(ConflictError, match="already contains 1 criteria action"), tx() as ctx:
         reuse_logged_segment(ctx, "S1", logged)

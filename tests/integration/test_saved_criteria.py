@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.domain.enums import CriteriaAction, CriteriaSection
-from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
+from rapport.errors import (
+    ConflictError,
+    MultipleErrors,
+    NotFoundError,
+    RuleViolationError,
+    ValidationError,
+)
 from rapport.services.criteria import (
     add_contacts,
     delete_saved_criteria,
@@ -21,18 +27,26 @@ from rapport.services.criteria import (
     show_saved_criteria,
 )
 from rapport.services.segments import action_count, segment_criteria
-from tests.builders_segments import contacts, criteria_rows, make_segment, section, state
+from tests.builders_segments import (
+    contacts,
+    criteria_rows,
+    day,
+    filters,
+    make_ile,
+    make_segment,
+    state,
+)
 from tests.conftest import TxFactory
 
-NEWS = section("Mailing Group", code="NEWS")
+NEWS = "Mailing Group.code=NEWS"
 
 
 def _s1_news_without_p3(factory: sessionmaker[Session], tx: TxFactory) -> None:
     make_segment(factory)
     with tx() as ctx:
-        add_contacts(ctx, "S1", [NEWS])
+        add_contacts(ctx, "S1", filters(NEWS))
     with tx() as ctx:
-        reduce_contacts(ctx, "S1", [section("Contact", no="P3")])
+        reduce_contacts(ctx, "S1", filters("Contact.no=P3"))
 
 
 def _saved_count(factory: sessionmaker[Session]) -> tuple[int, int]:
@@ -103,7 +117,7 @@ def test_reuse_on_a_segment_with_criteria_needs_append(
         save_criteria(ctx, "S1", "NEWSNOP3")
     make_segment(fixture_db, "S2")
     with tx() as ctx:
-        add_contacts(ctx, "S2", [section("Contact", no="C2")])
+        add_contacts(ctx, "S2", filters("Contact.no=C2"))
     before = state(fixture_db, "S2")
     conflict = pytest.raises(ConflictError, match="already contains 1 criteria action")
     with conflict as err, tx() as ctx:
@@ -135,9 +149,9 @@ def test_replayed_refine_applies_its_entire_companies_flag(
     """K5: without the flag the replay would keep only P3 and drop C1 and P12."""
     make_segment(fixture_db)
     with tx() as ctx:
-        add_contacts(ctx, "S1", [section("Contact", no="C1|P12|P3")])
+        add_contacts(ctx, "S1", filters("Contact.no=C1|P12|P3"))
     with tx() as ctx:
-        refine_contacts(ctx, "S1", [NEWS], entire_companies=True)
+        refine_contacts(ctx, "S1", filters(NEWS), entire_companies=True)
     original = contacts(fixture_db)
     assert original == ["P3", "C1", "P12"]
     with tx() as ctx:
@@ -183,3 +197,47 @@ def test_list_show_and_delete_saved_criteria(
         delete_saved_criteria(ctx, "B")
     with fixture_db() as s:
         assert action_count(s, "S1") == 2
+
+
+def test_reuse_replays_saved_filters_through_the_one_parser(
+    fixture_db: sessionmaker[Session], tx: TxFactory
+) -> None:
+    """A saved filter is checked like a typed one: every bad one named, before any step runs."""
+    _s1_news_without_p3(fixture_db, tx)
+    with tx() as ctx:
+        save_criteria(ctx, "S1", "NEWSNOP3")
+    saved = m.SavedSegmentCriteriaLine
+    with fixture_db.begin() as s:  # step 2's stored filter, edited by hand into two bad ones
+        s.execute(
+            update(saved)
+            .where(saved.table_name == "Contact")
+            .values(table_view='{"no": "P3|", "colour": "red"}')
+        )
+    make_segment(fixture_db, "S2")
+    before = state(fixture_db, "S2")
+    with pytest.raises(MultipleErrors) as err, tx() as ctx:
+        reuse_criteria(ctx, "S2", "NEWSNOP3")
+    assert [(e.code, e.field) for e in err.value.errors] == [
+        ("FILTER", "Contact.no"),
+        ("VALIDATION", "colour"),
+    ]
+    assert state(fixture_db, "S2") == before
+
+
+def test_relative_dates_count_from_the_work_date_of_each_run(
+    fixture_db: sessionmaker[Session], tx: TxFactory
+) -> None:
+    """A stored ``-7D..t`` means the week before the day a step runs, or is replayed, on."""
+    make_ile(fixture_db, "P11", date=day("2025-03-05"))
+    make_ile(fixture_db, "P3", date=day("2025-03-15"))
+    make_segment(fixture_db)
+    with tx(work_date=day("2025-03-10")) as ctx:
+        add_contacts(ctx, "S1", filters("Interaction.date=-7D..t"))
+    assert contacts(fixture_db) == ["P11"]
+    with tx() as ctx:
+        save_criteria(ctx, "S1", "LASTWEEK")
+        assert segment_criteria(ctx, "S1")[0].filters[0].fields == {"date": "-7D..t"}
+    make_segment(fixture_db, "S2")
+    with tx(work_date=day("2025-03-20")) as ctx:
+        reuse_criteria(ctx, "S2", "LASTWEEK")
+    assert contacts(fixture_db, "S2") == ["P3"]

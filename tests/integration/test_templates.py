@@ -11,9 +11,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
-from rapport.services import templates as t
-from rapport.services import templates as tl
-from rapport.services.templates import AttachmentUpload, TemplateInput
+from rapport.services import templates
+from rapport.services.templates import (
+    AttachmentUpload,
+    GroupChanges,
+    GroupInput,
+    TemplateChanges,
+    TemplateInput,
+    TemplateLanguageChanges,
+    TemplateLanguageInput,
+)
 from tests.builders_setup import assert_refused, log_interaction, put_on_segment
 from tests.conftest import TxFactory
 
@@ -45,14 +52,17 @@ def world(factory: SF) -> SF:
 
 def _template(tx: TxFactory, code: str = "T1", **kw: Any) -> None:
     with tx() as ctx:
-        t.create_interaction_template(
-            ctx, code, TemplateInput(**{"interaction_group_code": "LETTER", **kw})
+        templates.create_interaction_template(
+            ctx, TemplateInput(**{"code": code, "interaction_group_code": "LETTER", **kw})
         )
 
 
 def _with_attachment(tx: TxFactory, code: str = "T1", language: str = "") -> int:
     with tx() as ctx:
-        return tl.add_template_language(ctx, code, language, attachment=DOCX).attachment_no or 0
+        row = templates.add_template_language(
+            ctx, code, TemplateLanguageInput(language_code=language), attachment=DOCX
+        )
+        return row.attachment_no or 0
 
 
 def _attachments(factory: SF) -> int:
@@ -65,21 +75,21 @@ def _attachments(factory: SF) -> int:
 
 def test_group_create_update_list_delete(tx: TxFactory, factory: SF) -> None:
     with tx() as ctx:
-        t.create_interaction_group(ctx, "meet", "Meetings")
-        t.update_interaction_group(ctx, "MEET", "All meetings")
-        assert [(g.code, g.description) for g in t.list_interaction_groups(ctx)] == [
+        templates.create_interaction_group(ctx, GroupInput(code="meet", description="Meetings"))
+        templates.update_interaction_group(ctx, "MEET", GroupChanges(description="All meetings"))
+        assert [(g.code, g.description) for g in templates.list_interaction_groups(ctx)] == [
             ("MEET", "All meetings")
         ]
     assert_refused(
         tx,
         factory,
-        lambda ctx: t.create_interaction_group(ctx, "MEET"),
+        lambda ctx: templates.create_interaction_group(ctx, GroupInput(code="MEET")),
         ConflictError,
         match="already exists",
     )
     with tx() as ctx:
-        t.delete_interaction_group(ctx, "meet")
-        assert t.list_interaction_groups(ctx) == []
+        templates.delete_interaction_group(ctx, "meet")
+        assert templates.list_interaction_groups(ctx) == []
 
 
 def test_group_used_by_interactions_cannot_be_deleted_k14(tx: TxFactory, world: SF) -> None:
@@ -88,7 +98,7 @@ def test_group_used_by_interactions_cannot_be_deleted_k14(tx: TxFactory, world: 
     err = assert_refused(
         tx,
         world,
-        lambda ctx: t.delete_interaction_group(ctx, "EMAIL"),
+        lambda ctx: templates.delete_interaction_group(ctx, "EMAIL"),
         RuleViolationError,
         code="K14",
     )
@@ -100,7 +110,7 @@ def test_group_used_by_templates_or_segments_cannot_be_deleted(tx: TxFactory, wo
     assert_refused(
         tx,
         world,
-        lambda ctx: t.delete_interaction_group(ctx, "LETTER"),
+        lambda ctx: templates.delete_interaction_group(ctx, "LETTER"),
         ConflictError,
         match="1 interaction template",
     )
@@ -109,7 +119,7 @@ def test_group_used_by_templates_or_segments_cannot_be_deleted(tx: TxFactory, wo
     assert_refused(
         tx,
         world,
-        lambda ctx: t.delete_interaction_group(ctx, "EMAIL"),
+        lambda ctx: templates.delete_interaction_group(ctx, "EMAIL"),
         ConflictError,
         match="1 segment header",
     )
@@ -158,9 +168,14 @@ def test_template_defaults_and_normalisation(tx: TxFactory, world: SF) -> None:
 def test_invalid_template_fields_are_refused(
     tx: TxFactory, world: SF, fields: dict, error: type, field: str
 ) -> None:
-    data = TemplateInput(**{"interaction_group_code": "LETTER", **fields})
+    values = {"code": "T1", "interaction_group_code": "LETTER", **fields}
     err = assert_refused(
-        tx, world, lambda ctx: t.create_interaction_template(ctx, "T1", data), error
+        tx,
+        world,
+        lambda ctx: templates.create_interaction_template(
+            ctx, TemplateInput.model_validate(values)
+        ),
+        error,
     )
     assert err.field == field
 
@@ -168,14 +183,14 @@ def test_invalid_template_fields_are_refused(
 def test_update_template_changes_fields_and_refuses_bad_ones(tx: TxFactory, world: SF) -> None:
     _template(tx)
     with tx() as ctx:
-        t.update_interaction_template(
+        templates.update_interaction_template(
             ctx,
             "T1",
-            {
-                "unit_duration": Decimal("10"),
-                "interaction_group_code": "email",
-                "ignore_contact_corres_type": True,
-            },
+            TemplateChanges(
+                unit_duration=10,
+                interaction_group_code="email",
+                ignore_contact_corres_type=True,
+            ),
         )
     with world() as s:
         tmpl = s.get(m.InteractionTemplate, "T1")
@@ -185,19 +200,26 @@ def test_update_template_changes_fields_and_refuses_bad_ones(tx: TxFactory, worl
     assert_refused(
         tx,
         world,
-        lambda ctx: t.update_interaction_template(ctx, "T1", {"code": "X"}),
+        lambda ctx: templates.update_interaction_template(
+            ctx, "T1", TemplateChanges.model_validate({"code": "X"})
+        ),
         ValidationError,
         match="no editable field",
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: t.create_interaction_template(ctx, "T1", TemplateInput("LETTER")),
+        lambda ctx: templates.create_interaction_template(
+            ctx, TemplateInput(code="T1", interaction_group_code="LETTER")
+        ),
         ConflictError,
         match="already exists",
     )
     assert_refused(
-        tx, world, lambda ctx: t.update_interaction_template(ctx, "T9", {}), NotFoundError
+        tx,
+        world,
+        lambda ctx: templates.update_interaction_template(ctx, "T9", TemplateChanges()),
+        NotFoundError,
     )
 
 
@@ -207,9 +229,11 @@ def test_update_template_changes_fields_and_refuses_bad_ones(tx: TxFactory, worl
 def test_default_language_creates_its_row(tx: TxFactory, world: SF) -> None:
     _template(tx, language_code_default="deu", description="Brief")
     with tx() as ctx:
-        rows = [(r.language_code, r.description) for r in tl.list_template_languages(ctx, "T1")]
+        rows = [
+            (r.language_code, r.description) for r in templates.list_template_languages(ctx, "T1")
+        ]
         assert rows == [("DEU", "Brief")]
-        assert tl.get_template(ctx, "T1").language_code_default == "DEU"
+        assert templates.get_template(ctx, "T1").language_code_default == "DEU"
 
 
 def test_default_language_without_row_is_refused_when_not_created_e27(
@@ -219,8 +243,8 @@ def test_default_language_without_row_is_refused_when_not_created_e27(
     err = assert_refused(
         tx,
         world,
-        lambda ctx: t.update_interaction_template(
-            ctx, "T1", {"language_code_default": "DEU"}, create_language_row=False
+        lambda ctx: templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(language_code_default="DEU"), create_language_row=False
         ),
         RuleViolationError,
         code="E27",
@@ -228,10 +252,10 @@ def test_default_language_without_row_is_refused_when_not_created_e27(
     assert "has no language row DEU" in err.message
     _with_attachment(tx, "T1", "DEU")
     with tx() as ctx:
-        t.update_interaction_template(
-            ctx, "T1", {"language_code_default": "DEU"}, create_language_row=False
+        templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(language_code_default="DEU"), create_language_row=False
         )
-        assert tl.get_template(ctx, "T1").language_code_default == "DEU"
+        assert templates.get_template(ctx, "T1").language_code_default == "DEU"
 
 
 def test_changing_default_language_rederives_wizard_action_and_word_template(
@@ -239,16 +263,22 @@ def test_changing_default_language_rederives_wizard_action_and_word_template(
 ) -> None:
     _template(tx)
     with tx() as ctx:
-        tl.add_template_language(ctx, "T1", "", custom_layout_code="html-body")
-        tl.add_template_language(ctx, "T1", "DEU", word_template_code="W-DE")
-        t.update_interaction_template(ctx, "T1", {"wizard_action": "Merge"})
+        templates.add_template_language(
+            ctx, "T1", TemplateLanguageInput(custom_layout_code="html-body")
+        )
+        templates.add_template_language(
+            ctx, "T1", TemplateLanguageInput(language_code="DEU", word_template_code="W-DE")
+        )
+        templates.update_interaction_template(ctx, "T1", TemplateChanges(wizard_action="Merge"))
     with tx() as ctx:
-        t.update_interaction_template(ctx, "T1", {"language_code_default": "DEU"})
-        tmpl = tl.get_template(ctx, "T1")
+        templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(language_code_default="DEU")
+        )
+        tmpl = templates.get_template(ctx, "T1")
         assert (tmpl.word_template_code, tmpl.wizard_action) == ("W-DE", "Merge")
     with tx() as ctx:
-        t.update_interaction_template(ctx, "T1", {"language_code_default": ""})
-        tmpl = tl.get_template(ctx, "T1")
+        templates.update_interaction_template(ctx, "T1", TemplateChanges(language_code_default=""))
+        tmpl = templates.get_template(ctx, "T1")
         assert (tmpl.word_template_code, tmpl.wizard_action) == (None, "Merge")
 
 
@@ -268,7 +298,9 @@ def test_merge_without_attachment_layout_or_word_template_is_refused_e26(
     err = assert_refused(
         tx,
         world,
-        lambda ctx: t.update_interaction_template(ctx, "T1", {"wizard_action": "Merge"}),
+        lambda ctx: templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(wizard_action="Merge")
+        ),
         RuleViolationError,
         code="E26",
     )
@@ -282,7 +314,9 @@ def test_import_with_word_template_is_refused_e26(tx: TxFactory, world: SF) -> N
     err = assert_refused(
         tx,
         world,
-        lambda ctx: t.update_interaction_template(ctx, "T1", {"wizard_action": "Import"}),
+        lambda ctx: templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(wizard_action="Import")
+        ),
         RuleViolationError,
         code="E26",
     )
@@ -292,12 +326,16 @@ def test_import_with_word_template_is_refused_e26(tx: TxFactory, world: SF) -> N
 def test_body_layout_requires_merge_e26(tx: TxFactory, world: SF) -> None:
     _template(tx)
     with tx() as ctx:
-        tl.add_template_language(ctx, "T1", "", report_layout_name="Email body")
-        assert tl.get_template(ctx, "T1").wizard_action == "Merge"  # the layout forces Merge
+        templates.add_template_language(
+            ctx, "T1", TemplateLanguageInput(report_layout_name="Email body")
+        )
+        assert templates.get_template(ctx, "T1").wizard_action == "Merge"  # the layout forces Merge
     assert_refused(
         tx,
         world,
-        lambda ctx: t.update_interaction_template(ctx, "T1", {"wizard_action": "Open"}),
+        lambda ctx: templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(wizard_action="Open")
+        ),
         RuleViolationError,
         code="E26",
     )
@@ -307,9 +345,9 @@ def test_merge_and_open_with_attachment_are_accepted(tx: TxFactory, world: SF) -
     _template(tx)
     _with_attachment(tx)
     with tx() as ctx:
-        t.update_interaction_template(ctx, "T1", {"wizard_action": "Merge"})
-        t.update_interaction_template(ctx, "T1", {"wizard_action": "Open"})
-        assert tl.get_template(ctx, "T1").wizard_action == "Open"
+        templates.update_interaction_template(ctx, "T1", TemplateChanges(wizard_action="Merge"))
+        templates.update_interaction_template(ctx, "T1", TemplateChanges(wizard_action="Open"))
+        assert templates.get_template(ctx, "T1").wizard_action == "Open"
 
 
 # --- Word template vs attachment (Q14 / E22) -----------------------------------------------
@@ -320,7 +358,7 @@ def test_word_template_replaces_the_attachment_by_default(tx: TxFactory, world: 
     _with_attachment(tx)
     assert _attachments(world) == 1
     with tx() as ctx:
-        t.update_interaction_template(ctx, "T1", {"word_template_code": "w-en"})
+        templates.update_interaction_template(ctx, "T1", TemplateChanges(word_template_code="w-en"))
     with world() as s:
         row = s.get(m.InteractionTmplLanguage, ("T1", ""))
         assert row is not None and (row.attachment_no, row.word_template_code) == (None, "W-EN")
@@ -334,8 +372,8 @@ def test_word_template_kept_out_when_attachment_must_stay(tx: TxFactory, world: 
     assert_refused(
         tx,
         world,
-        lambda ctx: t.update_interaction_template(
-            ctx, "T1", {"word_template_code": "W-EN"}, replace_attachment=False
+        lambda ctx: templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(word_template_code="W-EN"), replace_attachment=False
         ),
         ConflictError,
         match="replace_attachment",
@@ -347,32 +385,40 @@ def test_word_template_creates_default_row_and_must_match_language(
 ) -> None:
     _template(tx, word_template_code="W-EN")
     with tx() as ctx:
-        assert [r.word_template_code for r in tl.list_template_languages(ctx, "T1")] == ["W-EN"]
+        assert [r.word_template_code for r in templates.list_template_languages(ctx, "T1")] == [
+            "W-EN"
+        ]
     assert_refused(
         tx,
         world,
-        lambda ctx: t.update_interaction_template(ctx, "T1", {"word_template_code": "W-DE"}),
+        lambda ctx: templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(word_template_code="W-DE")
+        ),
         ValidationError,
         match="language mismatch|is for language DEU",
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: t.update_interaction_template(ctx, "T1", {"word_template_code": "W-XX"}),
+        lambda ctx: templates.update_interaction_template(
+            ctx, "T1", TemplateChanges(word_template_code="W-XX")
+        ),
         NotFoundError,
     )
     with tx() as ctx:
-        t.update_interaction_template(ctx, "T1", {"word_template_code": None})
-        assert tl.get_template(ctx, "T1").word_template_code is None
+        templates.update_interaction_template(ctx, "T1", TemplateChanges(word_template_code=None))
+        assert templates.get_template(ctx, "T1").word_template_code is None
 
 
 @pytest.mark.parametrize(
     "action",
     [
-        lambda ctx: tl.set_template_attachment(ctx, "T1", "", DOCX),
-        lambda ctx: tl.remove_template_attachment(ctx, "T1", ""),
-        lambda ctx: tl.export_template_attachment(ctx, "T1", ""),
-        lambda ctx: tl.add_template_language(ctx, "T1", "DEU", attachment=DOCX),
+        lambda ctx: templates.set_template_attachment(ctx, "T1", "", DOCX),
+        lambda ctx: templates.remove_template_attachment(ctx, "T1", ""),
+        lambda ctx: templates.export_template_attachment(ctx, "T1", ""),
+        lambda ctx: templates.add_template_language(
+            ctx, "T1", TemplateLanguageInput(language_code="DEU"), attachment=DOCX
+        ),
     ],
 )
 def test_classic_attachment_actions_are_refused_with_word_template_e22(
@@ -399,23 +445,25 @@ def test_attachment_is_stored_exported_replaced_and_removed(tx: TxFactory, world
         )
         assert att.storage_type == "Embedded"
     with tx() as ctx:
-        assert tl.export_template_attachment(ctx, "T1", "") == DOCX
-        second = tl.set_template_attachment(ctx, "T1", None, AttachmentUpload("b.html", b"<p>"))
+        assert templates.export_template_attachment(ctx, "T1", "") == DOCX
+        second = templates.set_template_attachment(
+            ctx, "T1", None, AttachmentUpload("b.html", b"<p>")
+        )
     assert second != first and _attachments(world) == 1
     with tx() as ctx:
-        tl.remove_template_attachment(ctx, "T1", "")
+        templates.remove_template_attachment(ctx, "T1", "")
     assert _attachments(world) == 0
     assert_refused(
         tx,
         world,
-        lambda ctx: tl.export_template_attachment(ctx, "T1", ""),
+        lambda ctx: templates.export_template_attachment(ctx, "T1", ""),
         NotFoundError,
         match="has no attachment",
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: tl.set_template_attachment(ctx, "T1", "", AttachmentUpload("  ", b"x")),
+        lambda ctx: templates.set_template_attachment(ctx, "T1", "", AttachmentUpload("  ", b"x")),
         ValidationError,
         match="file name",
     )
@@ -427,44 +475,60 @@ def test_shared_attachment_survives_removal_from_one_row(tx: TxFactory, world: S
     with world.begin() as s:
         log_interaction(s, None, attachment_no=no)
     with tx() as ctx:
-        tl.remove_template_attachment(ctx, "T1", "")
+        templates.remove_template_attachment(ctx, "T1", "")
     assert _attachments(world) == 1  # still used by the logged interaction
 
 
 def test_language_row_rules(tx: TxFactory, world: SF) -> None:
     _template(tx)
     with tx() as ctx:
-        tl.add_template_language(ctx, "T1", "DEU", description="Deutsch", report_layout_name="Body")
-        row = tl.update_template_language(ctx, "T1", "deu", {"custom_layout_code": "mine"})
+        templates.add_template_language(
+            ctx,
+            "T1",
+            TemplateLanguageInput(
+                language_code="DEU", description="Deutsch", report_layout_name="Body"
+            ),
+        )
+        row = templates.update_template_language(
+            ctx, "T1", "deu", TemplateLanguageChanges(custom_layout_code="mine")
+        )
         assert (row.custom_layout_code, row.report_layout_name) == ("MINE", "")
     assert_refused(
         tx,
         world,
-        lambda ctx: tl.add_template_language(ctx, "T1", "DEU"),
+        lambda ctx: templates.add_template_language(
+            ctx, "T1", TemplateLanguageInput(language_code="DEU")
+        ),
         ConflictError,
         match="already has language row DEU",
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: tl.add_template_language(ctx, "T1", "FRA"),
+        lambda ctx: templates.add_template_language(
+            ctx, "T1", TemplateLanguageInput(language_code="FRA")
+        ),
         NotFoundError,
         match="Language FRA",
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: tl.update_template_language(ctx, "T1", "DEU", {"word_template_code": "W-EN"}),
+        lambda ctx: templates.update_template_language(
+            ctx, "T1", "DEU", TemplateLanguageChanges(word_template_code="W-EN")
+        ),
         ValidationError,
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: tl.update_template_language(ctx, "T1", "DEU", {"colour": 1}),
+        lambda ctx: templates.update_template_language(
+            ctx, "T1", "DEU", TemplateLanguageChanges.model_validate({"colour": 1})
+        ),
         ValidationError,
         match="no editable field",
     )
-    assert_refused(tx, world, lambda ctx: tl.get_row(ctx, "T1", "XX"), NotFoundError)
+    assert_refused(tx, world, lambda ctx: templates.get_row(ctx, "T1", "XX"), NotFoundError)
 
 
 def test_default_language_row_cannot_be_deleted_but_others_can(tx: TxFactory, world: SF) -> None:
@@ -473,13 +537,13 @@ def test_default_language_row_cannot_be_deleted_but_others_can(tx: TxFactory, wo
     assert_refused(
         tx,
         world,
-        lambda ctx: tl.delete_template_language(ctx, "T1", "DEU"),
+        lambda ctx: templates.delete_template_language(ctx, "T1", "DEU"),
         ConflictError,
         match="default language",
     )
     with tx() as ctx:
-        tl.delete_template_language(ctx, "T1", "")
-        assert [r.language_code for r in tl.list_template_languages(ctx, "T1")] == ["DEU"]
+        templates.delete_template_language(ctx, "T1", "")
+        assert [r.language_code for r in templates.list_template_languages(ctx, "T1")] == ["DEU"]
     assert _attachments(world) == 0
 
 
@@ -490,7 +554,7 @@ def test_delete_template_removes_language_rows_and_attachments(tx: TxFactory, wo
     _template(tx, language_code_default="DEU")
     _with_attachment(tx, "T1", "")
     with tx() as ctx:
-        t.delete_interaction_template(ctx, "T1")
+        templates.delete_interaction_template(ctx, "T1")
     with world() as s:
         assert s.get(m.InteractionTemplate, "T1") is None
         assert s.scalar(select(func.count()).select_from(m.InteractionTmplLanguage)) == 0
@@ -505,7 +569,7 @@ def test_template_used_by_interactions_cannot_be_deleted_k14(tx: TxFactory, worl
     err = assert_refused(
         tx,
         world,
-        lambda ctx: t.delete_interaction_template(ctx, "T1"),
+        lambda ctx: templates.delete_interaction_template(ctx, "T1"),
         RuleViolationError,
         code="K14",
     )
@@ -526,14 +590,14 @@ def test_template_used_by_segments_or_setup_cannot_be_deleted(tx: TxFactory, wor
     assert_refused(
         tx,
         world,
-        lambda ctx: t.delete_interaction_template(ctx, "T1"),
+        lambda ctx: templates.delete_interaction_template(ctx, "T1"),
         ConflictError,
         match="1 segment line",
     )
     assert_refused(
         tx,
         world,
-        lambda ctx: t.delete_interaction_template(ctx, "T2"),
+        lambda ctx: templates.delete_interaction_template(ctx, "T2"),
         ConflictError,
         match="interaction template setup",
     )
@@ -543,5 +607,5 @@ def test_list_templates_by_group(tx: TxFactory, world: SF) -> None:
     _template(tx, "T1")
     _template(tx, "T2", interaction_group_code="EMAIL")
     with tx() as ctx:
-        assert [x.code for x in t.list_interaction_templates(ctx)] == ["T1", "T2"]
-        assert [x.code for x in t.list_interaction_templates(ctx, group="email")] == ["T2"]
+        assert [x.code for x in templates.list_interaction_templates(ctx)] == ["T1", "T2"]
+        assert [x.code for x in templates.list_interaction_templates(ctx, group="email")] == ["T2"]

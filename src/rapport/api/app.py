@@ -8,17 +8,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from rapport import __version__
-from rapport.api.deps import CtxDep
+from rapport.api.deps import ReadCtxDep
 from rapport.config import Settings, get_settings
 from rapport.errors import (
     ConflictError,
+    DatabaseUnavailableError,
     NotFoundError,
     RapportError,
 )
 from rapport.services.setup import check_health
 from rapport.wiring import Rapport
 
-STATUS = {NotFoundError: 404, ConflictError: 409}
+STATUS = {NotFoundError: 404, ConflictError: 409, DatabaseUnavailableError: 503}
 
 
 def _status_of(exc: RapportError) -> int:
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None, *, rapport: Rapport | None = No
         )
 
     @app.get("/health", operation_id="health")
-    def health(ctx: CtxDep) -> dict[str, str]:
+    def health(ctx: ReadCtxDep) -> dict[str, str]:
         """Liveness and database reachability."""
         return asdict(check_health(ctx))
 

@@ -1,7 +1,8 @@
 """Dependencies of the API's routes, as ``Annotated`` aliases (``SettingsDep``, ``CtxDep`` …).
 
 A route declares what it needs by type: ``def route(ctx: CtxDep) -> …`` receives one use case's
-context, committed when the route returns and rolled back when it raises. Everything comes from
+context, committed when the route returns and rolled back when it raises; a route that only
+reads takes ``ReadCtxDep``. Everything comes from
 the wiring point the application was built with (``app.state.rapport``).
 """
 
@@ -41,3 +42,12 @@ def get_ctx(rapport: RapportDep) -> Iterator[Ctx]:
 
 
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
+
+
+def get_read_ctx(rapport: RapportDep) -> Iterator[Ctx]:
+    """A reading use case's context: never waits for a writer, refused any write."""
+    with rapport.use_case(readonly=True) as ctx:
+        yield ctx
+
+
+ReadCtxDep = Annotated[Ctx, Depends(get_read_ctx)]

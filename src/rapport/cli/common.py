@@ -1,4 +1,8 @@
-"""What every CLI command shares: the wiring point, one transaction per command, the consoles."""
+"""What every CLI command shares: the wiring point, one transaction per command, the consoles.
+
+Every ``rapport`` process imports this module, ``rapport --help`` too, so the settings
+(pydantic-settings) and the wiring point (SQLAlchemy) are imported on first use, not here.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,8 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from rapport.config import Settings, get_settings
-
 if TYPE_CHECKING:
+    from rapport.config import Settings
     from rapport.services.context import Ctx
     from rapport.wiring import Rapport
 
@@ -40,11 +43,13 @@ def wiring() -> Rapport:
     """
     from rapport.wiring import Rapport
 
-    return Rapport(get_settings())
+    return Rapport(settings())
 
 
 def forget_wiring() -> None:
     """Dispose of the wiring point and forget the settings (tests that change RAPPORT_*)."""
+    from rapport.config import get_settings
+
     if wiring.cache_info().currsize:
         wiring().dispose()
     wiring.cache_clear()
@@ -52,12 +57,15 @@ def forget_wiring() -> None:
 
 
 def settings() -> Settings:
+    """The process's settings (RAPPORT_*), read once."""
+    from rapport.config import get_settings
+
     return get_settings()
 
 
 def user_id() -> str:
     """The acting user: the global --user, else the configured one."""
-    return state.user_id or get_settings().user_id
+    return state.user_id or settings().user_id
 
 
 @contextmanager

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rapport.cli.common import console, err_console, use_case
@@ -34,8 +35,9 @@ SearchOpt = Annotated[str | None, typer.Option("--search", help="Text in the nam
 
 @contextmanager
 def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback drawing a bar on a terminal (nothing otherwise)."""
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    """A progress callback drawing a bar on a terminal (nothing otherwise); the import reports
+    bytes of the file, shown as a percentage."""
+    columns = (TextColumn(label), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True,
                   disable=not err_console.is_terminal) as bar:
         task = bar.add_task(label, total=None)
@@ -49,7 +51,8 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 def _print_problems(problems: list[RowProblem]) -> None:
     table = Table("Row", "Column", "Value", "Problem", title="Rejected rows")
     for problem in problems[:SHOWN_PROBLEMS]:
-        table.add_row(str(problem.row), problem.column, problem.value, problem.reason)
+        table.add_row(str(problem.row), escape(problem.column), escape(problem.value),
+                      escape(problem.reason))
     err_console.print(table)
     if len(problems) > SHOWN_PROBLEMS:
         err_console.print(f"… and {len(problems) - SHOWN_PROBLEMS} more problems")
@@ -64,15 +67,23 @@ def import_file(
     rejected_file: Annotated[Path | None, typer.Option(
         "--rejected-file", help="Where --skip-invalid writes the rejected rows "
         "(default FILE.rejected.csv/.xlsx).")] = None,
+    encoding: Annotated[str, typer.Option(
+        "--encoding", help="The CSV file's text encoding, e.g. cp1252 for a file saved by "
+        "Excel on Windows (a UTF-8 byte order mark is accepted).")] = "utf-8",
+    delimiter: Annotated[str | None, typer.Option(
+        "--delimiter", help="The CSV file's delimiter: ',', ';' or tab (default: found from "
+        "the header row).")] = None,
 ) -> None:
     """Import companies and persons from a CSV or XLSX file (all or nothing by default)."""
     try:
         with _progress_bar("Importing") as report, use_case() as ctx:
-            result = import_contacts(ctx, file, skip_invalid=skip_invalid,
-                                     rejected_path=rejected_file, progress=report)
+            result = import_contacts(ctx, file, encoding=encoding, delimiter=delimiter,
+                                     skip_invalid=skip_invalid, rejected_path=rejected_file,
+                                     progress=report)
     except ImportValidationError as exc:
         _print_problems(exc.problems)
-        err_console.print(f"[red]error[/red] [{exc.code}] {exc.message}", highlight=False)
+        err_console.print(f"[red]error[/red] [{exc.code}] {escape(exc.message)}",
+                          highlight=False)
         raise typer.Exit(1) from None
     console.print(f"{result.rows} rows read: {result.inserted} contacts created, "
                   f"{result.updated} updated, {result.unchanged} unchanged.")
@@ -113,12 +124,12 @@ def list_command(
                              offset=offset)
     table = Table("No.", "Type", "Name", "Company", "City", "Salesperson", "E-mail",
                   "Corresp. type")
-    for row in page.rows:
+    for row in page.items:
         company_name = row.company_name if row.type == "Person" else ""
         table.add_row(row.no, row.type, row.name, company_name, row.city,
                       row.salesperson_code or "", row.email, row.correspondence_type)
     console.print(table)
-    shown = f"{offset + 1}–{offset + len(page.rows)}" if page.rows else "none"
+    shown = f"{offset + 1}–{offset + len(page.items)}" if page.items else "none"
     console.print(f"{shown} of {page.total} contacts")
 
 

@@ -1,4 +1,8 @@
-"""``rapport demo``: seed demo data or generate a large contact base."""
+"""``rapport demo``: seed demo data or generate a large contact base.
+
+The root command registers ``demo`` itself, so this module is imported by every ``rapport``
+process: the demo services (python-docx) and the progress bar load inside the command.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,8 @@ import time
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rapport.cli.common import console, err_console, use_case, user_id, wiring
-from rapport.services.demo import generate, seed_demo
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +34,8 @@ def demo(
 
 
 def _seed(if_empty: bool) -> None:
+    from rapport.services.demo import seed_demo
+
     with use_case() as ctx:
         summary = seed_demo(ctx, if_empty=if_empty)
     if not summary.seeded:
@@ -44,6 +48,16 @@ def _seed(if_empty: bool) -> None:
 
 
 def _generate(count: int, if_empty: bool) -> None:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from rapport.services.demo import generate
+
     columns = (TextColumn("Generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     started = time.perf_counter()
     with Progress(*columns, console=err_console, transient=True,

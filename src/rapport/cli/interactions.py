@@ -135,7 +135,7 @@ def comment(
     """Add a comment line to an entry when TEXT is given; otherwise list its comment lines."""
     if text is not None:
         with use_case() as ctx:
-            line = service.add_comment(ctx, entry_no, text)
+            line = service.add_comment(ctx, entry_no, service.CommentInput(comment=text))
         console.print(f"Comment line {line.line_no} added to entry {entry_no}.", highlight=False)
         return
     with use_case() as ctx:

@@ -1,7 +1,8 @@
 """Criteria commands added to ``rapport segments``: add, reduce, refine, preview, undo, save/reuse.
 
 Filters are given as ``--filter SECTION.FIELD=EXPRESSION`` (repeatable), e.g.
-``--filter "Mailing Group.code=NEWS" --filter contact.type=Company``.
+``--filter "Mailing Group.code=NEWS" --filter contact.type=Company``; each is only split into
+its three texts here (``filter_texts``) and handed to the verb, which resolves and checks them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.services import criteria as saved
 from rapport.services.criteria import (
     add_contacts,
-    filters_from_options,
+    filter_texts,
     go_back,
     preview,
     reduce_contacts,
@@ -87,7 +88,7 @@ def add_command(
     allow_existing: AllowExisting = False,
 ) -> None:
     """Add Contacts: add every contact that passes the filters to the segment."""
-    filters = filters_from_options(filter or [])
+    filters = filter_texts(filter or [])
     with use_case() as ctx:
         result = add_contacts(
             ctx,
@@ -105,7 +106,7 @@ def add_command(
 
 
 def _remove(segment: str, action: CriteriaAction, filter: list[str] | None, entire: bool) -> None:
-    filters = filters_from_options(filter or [])
+    filters = filter_texts(filter or [])
     verb = reduce_contacts if action is CriteriaAction.REDUCE else refine_contacts
     with use_case() as ctx:
         removed = verb(ctx, segment, filters, entire_companies=entire)
@@ -149,7 +150,7 @@ def preview_command(
         ignore_exclusion=ignore_exclusion,
         entire_companies=entire_companies,
     )
-    filters = filters_from_options(filter or [])
+    filters = filter_texts(filter or [])
     with use_case() as ctx:
         count = preview(ctx, segment, _ACTIONS[action], filters, options)
     verb = "add" if action is PreviewAction.add else "remove"

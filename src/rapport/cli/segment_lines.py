@@ -28,7 +28,7 @@ from rapport.cli.segments import (
 )
 from rapport.domain.enums import CorrespondenceType, Evaluation
 from rapport.services.segments import (
-    KEEP,
+    LineChanges,
     add_blank_line,
     add_line,
     apply_mailing_group,
@@ -92,14 +92,13 @@ def line_set_command(
         correspondence_type=choice(CorrespondenceType, correspondence_type,
                                    "--correspondence-type"),
         campaign_no=campaign, salesperson_code=salesperson, campaign_target=campaign_target,
-        campaign_response=campaign_response,
+        campaign_response=campaign_response, contact_no=contact, language_code=language,
     )
+    changes = LineChanges.model_validate({**fields, **template_choice(template, clear_template)})
     upload = AttachmentUpload(attach.name, attach.read_bytes()) if attach else None
     with use_case() as ctx:
-        change_line(ctx, segment, line_no, contact_no=contact,
-                    template=template_choice(template, clear_template),
-                    language=KEEP if language is None else language, attachment=upload,
-                    remove_attachment=remove_attachment, **fields)
+        change_line(ctx, segment, line_no, changes, attachment=upload,
+                    remove_attachment=remove_attachment)
     console.print(f"Line {line_no} of segment {segment.upper()} changed.", highlight=False)
 
 

@@ -17,11 +17,11 @@ from rapport.cli.common import console, use_case
 from rapport.cli.options import choice, date_option
 from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy
 from rapport.services.segments import (
-    KEEP,
     CriteriaStep,
-    Keep,
     LineRow,
+    SegmentChanges,
     SegmentDetail,
+    SegmentInput,
     SegmentSummary,
     change_header,
     create_segment,
@@ -61,10 +61,11 @@ def given(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def template_choice(template: str | None, clear: bool) -> str | None | Keep:
+def template_choice(template: str | None, clear: bool) -> dict[str, str | None]:
+    """The interaction template change asked for: cleared, set, or none at all."""
     if clear:
-        return None
-    return template if template is not None else KEEP
+        return {"interaction_template_code": None}
+    return {"interaction_template_code": template} if template is not None else {}
 
 
 @app.command("create")
@@ -77,9 +78,10 @@ def create_command(
     template: Template = None,
 ) -> None:
     """Create a segment (numbered from Segment Nos. unless --no is given)."""
+    data = SegmentInput(no=no, description=description or "", campaign_no=campaign,
+                        salesperson_code=salesperson, interaction_template_code=template)
     with use_case() as ctx:
-        header = create_segment(ctx, no=no, description=description or "", campaign_no=campaign,
-                                salesperson_code=salesperson, interaction_template_code=template)
+        header = create_segment(ctx, data)
         created = (header.no, header.salesperson_code, header.date)
     console.print(f"Created segment {created[0]} (salesperson {created[1] or '-'}, "
                   f"date {created[2]}).", highlight=False)
@@ -215,13 +217,13 @@ def set_command(
             CorrespondenceType, correspondence_type, "--correspondence-type"),
         ignore_contact_corres_type=ignore_contact_corres_type, campaign_target=campaign_target,
         campaign_response=campaign_response, send_word_docs_as_attmt=send_word_docs_as_attmt,
+        language_code_default=language, subject_default=subject,
     )
+    changes = SegmentChanges.model_validate({**fields, **template_choice(template, clear_template)})
     with use_case() as ctx:
         header = change_header(
-            ctx, segment, template=template_choice(template, clear_template),
-            language=KEEP if language is None else language, subject=subject,
-            update_lines=not no_update_lines, create_language_row=not no_create_language_row,
-            **fields,
+            ctx, segment, changes, update_lines=not no_update_lines,
+            create_language_row=not no_create_language_row,
         )
         no = header.no
     console.print(f"Segment {no} changed.", highlight=False)

@@ -12,7 +12,6 @@ from rich.table import Table
 
 from rapport.cli import setup_templates
 from rapport.cli.common import console, use_case
-from rapport.db.models import MarketingSetup
 from rapport.services import setup as codes
 from rapport.services import setup as number_series
 from rapport.services import setup as setup
@@ -43,9 +42,7 @@ def _table(*columns: str) -> Table:
 def show() -> None:
     """Show the marketing setup."""
     with use_case() as ctx:
-        row = setup.get_marketing_setup(ctx)
-        values = [(c.key, getattr(row, c.key)) for c in MarketingSetup.__table__.columns
-                  if c.key != "id"]
+        values = setup.marketing_setup_fields(ctx)
     table = _table("Field", "Value")
     for key, value in values:
         table.add_row(key, "" if value is None else str(value))
@@ -80,8 +77,9 @@ def set_fields(
             raise typer.BadParameter(f"{item!r} is not FIELD=VALUE")
         key = field.strip().lower().replace("-", "_")
         changes[key] = _setup_value(key, text)
+    data = setup.MarketingSetupChanges.model_validate(changes)
     with use_case() as ctx:
-        setup.update_marketing_setup(ctx, changes)
+        setup.update_marketing_setup(ctx, data)
     console.print(f"Marketing setup updated: {', '.join(changes)}")
 
 
@@ -98,10 +96,10 @@ def series_add(
     description: Annotated[str, typer.Option("--description", "-d")] = "",
 ) -> None:
     """Create a number series."""
-    data = SeriesInput(description=description, starting_no=start, ending_no=end,
+    data = SeriesInput(code=code, description=description, starting_no=start, ending_no=end,
                        increment_by=increment, manual_nos=manual)
     with use_case() as ctx:
-        series = number_series.create_number_series(ctx, code, data)
+        series = number_series.create_number_series(ctx, data)
     console.print(f"Number series {series.code} created (starts at {series.starting_no})")
 
 
@@ -130,9 +128,10 @@ def salesperson_add(
     phone: Annotated[str, typer.Option("--phone")] = "",
 ) -> None:
     """Create a salesperson."""
+    data = setup.SalespersonInput(code=code, name=name, email=email, job_title=job_title,
+                                  phone_no=phone)
     with use_case() as ctx:
-        person = setup.create_salesperson(ctx, code, name=name, email=email,
-                                          job_title=job_title, phone_no=phone)
+        person = setup.create_salesperson(ctx, data)
     console.print(f"Salesperson {person.code} created")
 
 
@@ -169,9 +168,11 @@ def user_link(
     email: Annotated[str | None, typer.Option("--email", help="Authentication e-mail.")] = None,
 ) -> None:
     """Link a user to a salesperson (creates the user when new)."""
+    given = {"full_name": name, "authentication_email": email}
+    data = setup.UserChanges(salesperson_code=salesperson,
+                             **{k: v for k, v in given.items() if v is not None})
     with use_case() as ctx:
-        user = setup.link_user(ctx, user_id, salesperson, full_name=name,
-                               authentication_email=email)
+        user = setup.link_user(ctx, user_id, data)
     console.print(f"User {user.user_id} → salesperson {user.salesperson_code or '(none)'}")
 
 
@@ -196,7 +197,7 @@ def code_add(
 ) -> None:
     """Add a code to a table, e.g. code add mailing-group NEWS "Newsletter"."""
     with use_case() as ctx:
-        row = codes.create_code(ctx, table, code, description)
+        row = codes.create_code(ctx, table, codes.CodeInput(code=code, description=description))
     console.print(f"{codes.code_table(table).caption} {row.code} created")
 
 

@@ -41,7 +41,8 @@ def group_add(
 ) -> None:
     """Create an interaction group."""
     with use_case() as ctx:
-        group = templates.create_interaction_group(ctx, code, description)
+        group = templates.create_interaction_group(
+            ctx, templates.GroupInput(code=code, description=description))
     console.print(f"Interaction group {group.code} created")
 
 
@@ -92,7 +93,7 @@ def template_add(
     except InvalidOperation:
         raise typer.BadParameter(f"{cost!r} is not an amount", param_hint="--cost") from None
     data = TemplateInput(
-        interaction_group_code=group, description=description, unit_cost=unit_cost,
+        code=code, interaction_group_code=group, description=description, unit_cost=unit_cost,
         unit_duration=duration, information_flow=choice(InformationFlow, flow, "--flow"),
         initiated_by=choice(InitiatedBy, initiated_by, "--initiated-by"),
         correspondence_type_default=choice(
@@ -103,7 +104,7 @@ def template_add(
         campaign_no=campaign)
     with use_case() as ctx:
         template = templates.create_interaction_template(
-            ctx, code, data, create_language_row=not no_language_row)
+            ctx, data, create_language_row=not no_language_row)
     console.print(f"Interaction template {template.code} created")
 
 
@@ -135,10 +136,11 @@ def template_language(
     lang = blank_or(language)
     upload = (AttachmentUpload(attachment.name, attachment.read_bytes())
               if attachment is not None else None)
+    given = {"description": description, "word_template_code": word_template}
+    changes = template_languages.TemplateLanguageChanges(
+        **{k: v for k, v in given.items() if v is not None})
     with use_case() as ctx:
-        template_languages.save_template_language(
-            ctx, template, lang, description=description, attachment=upload,
-            word_template_code=word_template)
+        template_languages.save_template_language(ctx, template, lang, changes, attachment=upload)
     shown = f" with attachment {attachment.name}" if attachment else ""
     console.print(f"Language {lang.upper() or '(blank)'} of template {template.upper()} "
                   f"saved{shown}")
@@ -173,11 +175,11 @@ def campaign_add(
     activated: Annotated[bool, typer.Option("--activated")] = False,
 ) -> None:
     """Create a campaign."""
-    data = CampaignInput(description=description, starting_date=_date(start, "--start"),
+    data = CampaignInput(no=no, description=description, starting_date=_date(start, "--start"),
                          ending_date=_date(end, "--end"), salesperson_code=salesperson,
                          status_code=status, activated=activated)
     with use_case() as ctx:
-        campaign = campaigns.create_campaign(ctx, data, no=no)
+        campaign = campaigns.create_campaign(ctx, data)
     console.print(f"Campaign {campaign.no} created")
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 BUSY_TIMEOUT_MS = 30_000
+#: Execution option of a connection whose transaction only reads (services.context.transaction).
+READONLY = "rapport_readonly"
 
 
 def is_locked(exc: Exception) -> bool:
@@ -16,11 +18,13 @@ def is_locked(exc: Exception) -> bool:
     return "locked" in str(exc)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, locked: type[Exception]) -> None:
+def _sqlite_pragmas(
+    dbapi_connection: Any, _record: Any, *, locked: type[Exception], busy_timeout_ms: int
+) -> None:
     # Foreign keys are off by default in SQLite; WAL lets readers work while a segment is logged.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
     except locked as exc:
@@ -36,25 +40,44 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, locked: type[Excepti
 
 def _sqlite_begin(conn: Any) -> None:
     # pysqlite's own transaction handling defers BEGIN; emit it ourselves so that a use case is
-    # one real transaction (BEGIN IMMEDIATE takes the write lock up front: no upgrade deadlocks).
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # one real transaction. A writer says BEGIN IMMEDIATE: it takes the write lock up front, so
+    # two writers never deadlock upgrading a read lock. A reader says BEGIN (deferred): WAL
+    # serves it a snapshot and it never waits for a writer; query_only makes SQLite refuse any
+    # write in it, as PostgreSQL's READ ONLY does (set on every begin: connections are pooled).
+    readonly = conn.get_execution_options().get(READONLY, False)
+    conn.exec_driver_sql(f"PRAGMA query_only={1 if readonly else 0}")
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An Engine for ``url`` with the pragmas and options rapport relies on."""
+def _postgresql_begin(conn: Any) -> None:
+    # A read-only use case is refused any write by the server itself.
+    if conn.get_execution_options().get(READONLY, False):
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
+    """An Engine for ``url`` with the pragmas and options rapport relies on.
+
+    On SQLite a writer waits up to ``busy_timeout_ms`` for another writer's lock.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         locked = engine.dialect.dbapi.OperationalError  # type: ignore[union-attr]
-        event.listen(engine, "connect", partial(_sqlite_connect, locked=locked))
+        connect = partial(_sqlite_connect, locked=locked, busy_timeout_ms=busy_timeout_ms)
+        event.listen(engine, "connect", connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "begin", _postgresql_begin)
+    return engine
 
 
-def _sqlite_connect(dbapi_connection: Any, record: Any, *, locked: type[Exception]) -> None:
+def _sqlite_connect(
+    dbapi_connection: Any, record: Any, *, locked: type[Exception], busy_timeout_ms: int
+) -> None:
     dbapi_connection.isolation_level = None  # autocommit at the driver; we emit BEGIN ourselves
-    _sqlite_pragmas(dbapi_connection, record, locked=locked)
+    _sqlite_pragmas(dbapi_connection, record, locked=locked, busy_timeout_ms=busy_timeout_ms)
 
 
 def is_postgresql(engine: Engine) -> bool:

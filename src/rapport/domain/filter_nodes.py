@@ -33,11 +33,21 @@ TEXTUAL = (FieldType.TEXT, FieldType.CODE)
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """A filterable field: its name, type and, for options, the stored captions in order."""
+    """A filterable field: its name, type and, for options, the stored captions in order.
+
+    ``bits`` (integers) and ``precision``/``scale`` (decimals, None: unlimited) are what the
+    column can hold; a filter value beyond them is refused rather than sent to a database that
+    would overflow or never match it. The defaults are the reference's Integer (32-bit, SQL
+    ``INTEGER``) and amount (18 digits, 2 decimals), the types of every catalogue field;
+    ``services.criteria._sql.spec_for_column`` reads them from any column.
+    """
 
     name: str
     type: FieldType
     options: tuple[str, ...] = ()
+    bits: int = 32
+    precision: int | None = 18
+    scale: int | None = 2
 
 
 Value = str | datetime.date | Decimal | int | bool

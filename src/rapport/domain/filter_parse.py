@@ -15,11 +15,17 @@ Grammar (``&`` binds tighter than ``|``)::
 Whitespace around operators is insignificant; inside a plain value it is part of the value, and a
 value's leading and trailing whitespace is trimmed. ``*`` and ``?`` in plain text are wildcards;
 quoted text is always literal. ``@`` is the ignore-case prefix only at the start of a value.
+
+Near misses that would read as something else and silently select nothing are refused: three
+dots (``1000...2000`` would be the range 1000 to ``.2000``), a second ``..`` in one term, and
+characters no database can compare (NUL, lone surrogates left by a wrongly decoded argument).
+A filter holds at most ``MAX_VALUES`` values, which both engines take in one statement.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 OPERATORS = ("<>", "<=", ">=", "<", ">", "=")
@@ -27,6 +33,10 @@ _WILDCARDS = "*?"
 # Characters that end or break a plain value: they must be quoted to be part of a value.
 _SPECIAL = "|&()'<>=" + _WILDCARDS
 MAX_DEPTH = 32  # parentheses deeper than this are refused, never a RecursionError
+# Each value is a bound parameter: 10,000 per filter keeps a criteria statement that uses a
+# filter twice below SQLite's default limit of 32,766 parameters (PostgreSQL: 65,535).
+MAX_VALUES = 10_000
+_UNUSABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class Wildcard(enum.Enum):
@@ -127,6 +137,7 @@ def parse_syntax(expression: str) -> RawNode:
     """Read an expression into an untyped tree, or raise SyntaxProblem at the first error."""
     if not expression.strip():
         raise SyntaxProblem("the filter is empty", 0)
+    _refuse_unusable_characters(expression)
     scanner = _Scanner(expression)
     node = scanner.expression()
     scanner.skip()
@@ -134,6 +145,13 @@ def parse_syntax(expression: str) -> RawNode:
         char = expression[scanner.pos]
         raise SyntaxProblem(f"unexpected {char!r}", scanner.pos)
     return node
+
+
+def shown(text: str, width: int = 40) -> str:
+    """A value quoted for an error message, cut short when long (a number of 5,000 digits)."""
+    if len(text) <= width:
+        return repr(text)
+    return f"{text[:width]!r}… ({len(text)} characters)"
 
 
 def render_text(text: str) -> str:
@@ -156,6 +174,7 @@ class _Scanner:
         self.text = text
         self.pos = 0
         self.depth = 0
+        self.values = 0
 
     def skip(self) -> None:
         while self.pos < len(self.text) and self.text[self.pos].isspace():
@@ -206,10 +225,19 @@ class _Scanner:
         dots = self.pos
         if not self.take(".."):
             return RawTerm(start, op, case, low, None, is_range=False)
+        if self.text.startswith(".", self.pos):  # 1000...2000 would be 1000 to .2000
+            raise SyntaxProblem(
+                "three dots: a range is written with two (1000..2000); "
+                "quote a value that holds dots ('a...')",
+                dots,
+            )
         if op is not None:
             raise SyntaxProblem(f"a range cannot be combined with '{op}'", dots)
         high_case = self._at()
         high = self._value(required=low is None or high_case is not None)
+        if self._at_dots():
+            message = "a range has one '..': join several ranges with | (1..5|10..20)"
+            raise SyntaxProblem(message, self.pos)
         return RawTerm(start, None, high_case if case is None else case, low, high, is_range=True)
 
     def _at(self) -> int | None:
@@ -238,6 +266,13 @@ class _Scanner:
                 raise SyntaxProblem("a value is missing", self.pos)
             return None
         _refuse_joined_blank(segments)
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise SyntaxProblem(
+                f"more than {MAX_VALUES} values in one filter, more than a database takes in "
+                "one statement; split the list over several criteria steps",
+                segments[0].start,
+            )
         return RawValue(tuple(segments))
 
     def _at_stop(self) -> bool:
@@ -278,3 +313,18 @@ def _refuse_joined_blank(segments: list[Segment]) -> None:
                 "stray quotes: quote the whole value and double a quote inside it ('O''Brien')",
                 segment.start,
             )
+
+
+def _refuse_unusable_characters(expression: str) -> None:
+    """NUL cannot reach PostgreSQL and a lone surrogate cannot be encoded for any database."""
+    found = _UNUSABLE.search(expression)
+    if found is None:
+        return
+    char = found.group()
+    reason = (
+        "the NUL character cannot be used in a filter"
+        if char == "\x00"
+        else f"character U+{ord(char):04X} is not valid Unicode (a lone surrogate, as left by "
+        "bytes read in the wrong encoding)"
+    )
+    raise SyntaxProblem(reason, found.start())

@@ -15,10 +15,14 @@ and ``rapport.services.criteria._sql.compile_filter`` produces SQL with exactly 
   with ``=``, ``<>`` and wildcards; ranges and ``<``/``>`` ignoring case are refused (SQLite
   cannot fold a column for ordering without an extension).
 * Options are stored as their captions; ordering operators and ranges follow declaration order.
+* Relative dates (``t``, ``-30D..t``, ``-CM..CM``; ``filter_dates``) are resolved on the work date
+  passed to ``parse_filter``: the tree holds plain dates, so ``evaluate`` and the SQL agree by
+  construction, and a stored expression means the dates of the day it is replayed on.
 """
 
 from __future__ import annotations
 
+import datetime
 import operator
 import re
 from collections.abc import Callable
@@ -50,9 +54,9 @@ from rapport.domain.filter_typing import typed
 from rapport.errors import FilterExpressionError
 
 __all__ = [
-    "ORDERING", "And", "Compare", "Empty", "FieldSpec", "FieldType", "FilterNode", "Or",
-    "Pattern", "Range", "Value", "blank_equivalent", "evaluate", "fold_case", "format_filter",
-    "option_members", "parse_filter", "pattern_regex",
+    "CASE_PAIRS", "ORDERING", "And", "Compare", "Empty", "FieldSpec", "FieldType", "FilterNode",
+    "Or", "Pattern", "PatternPart", "Range", "Value", "Wildcard", "blank_equivalent", "evaluate",
+    "fold_case", "format_filter", "option_members", "parse_filter", "pattern_regex",
 ]  # fmt: skip
 
 _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -66,10 +70,15 @@ CASE_PAIRS = tuple(
 _FOLD_TABLE = str.maketrans(dict(CASE_PAIRS))
 
 
-def parse_filter(expression: str, spec: FieldSpec) -> FilterNode:
-    """Read a filter expression for one field, or refuse it naming the position of the error."""
+def parse_filter(
+    expression: str, spec: FieldSpec, *, work_date: datetime.date | None = None
+) -> FilterNode:
+    """Read a filter expression for one field, or refuse it naming the position of the error.
+
+    ``work_date`` is the date ``t`` and date formulas count from; without it they are refused.
+    """
     try:
-        return typed(parse_syntax(expression), spec)
+        return typed(parse_syntax(expression), spec, work_date)
     except SyntaxProblem as problem:
         raise FilterExpressionError(
             problem.message, field=spec.name, expression=expression, position=problem.position

@@ -4,6 +4,12 @@ Every service verb takes a ``Ctx`` as its first argument and never commits: the 
 ``transaction(...)``, calls **one** service, and the block commits on success or rolls back on any
 error, so every use case is all or nothing. Work outside the database (e-mail, files) is
 registered with ``ctx.after_commit`` and runs only once the commit succeeded.
+
+A use case that only reads opens ``transaction(..., readonly=True)``: on SQLite it starts a
+deferred transaction that WAL serves from a snapshot, so it never waits for a running writer
+(writers take the write lock up front); on PostgreSQL the transaction is READ ONLY. A failure
+of the database itself (busy past the timeout, unreachable, full, read-only) leaves as a
+``DatabaseUnavailableError`` naming the database, never as the driver's message with its SQL.
 """
 
 from __future__ import annotations
@@ -14,8 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Executable
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from rapport.db.engine import READONLY
+from rapport.db.failures import describe
 from rapport.db.models import rowcount
 
 
@@ -46,6 +55,7 @@ def transaction(
     user_id: str,
     work_date: dt.date | None = None,
     now: Callable[[], dt.datetime] = utc_now,
+    readonly: bool = False,
 ) -> Iterator[Ctx]:
     """One use case in one transaction: commit if the block succeeds, roll back if it raises."""
     session = factory()
@@ -53,8 +63,13 @@ def transaction(
         session=session, user_id=user_id.upper(), work_date=work_date or now().date(), now=now
     )
     try:
+        if readonly:
+            session.connection(execution_options={READONLY: True})
         yield ctx
         session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        raise describe(exc, session.get_bind().engine.url) from exc
     except BaseException:
         session.rollback()
         raise

@@ -1,6 +1,7 @@
 """Campaigns and campaign entries."""
 
 from rapport.services.campaigns._campaigns import (
+    CampaignChanges,
     CampaignInput,
     create_campaign,
     delete_campaign,
@@ -17,6 +18,7 @@ from rapport.services.campaigns._entries import (
 )
 
 __all__ = [
+    "CampaignChanges",
     "CampaignInput",
     "CancelResult",
     "create_campaign",

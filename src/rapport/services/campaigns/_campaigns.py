@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import delete, func, select, update
 
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code, require_code
-from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
+from rapport.errors import ConflictError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.inputs import Input
+from rapport.services.records import get_or_raise
 from rapport.services.setup import (
     check_manual_no,
     draw_next,
@@ -27,10 +28,12 @@ from rapport.services.setup import (
 )
 
 
-@dataclass(frozen=True)
-class CampaignInput:
-    """The editable fields of a campaign."""
+class CampaignInput(Input):
+    """A new campaign; without ``no`` it is drawn from Marketing Setup "Campaign Nos."."""
 
+    record: ClassVar[str] = "Campaign"
+
+    no: str | None = None
     description: str = ""
     starting_date: dt.date | None = None
     ending_date: dt.date | None = None
@@ -39,12 +42,22 @@ class CampaignInput:
     activated: bool = False
 
 
-EDITABLE = frozenset(CampaignInput.__dataclass_fields__)
+class CampaignChanges(Input):
+    """Changes to a campaign; only the fields set are applied (None = blank)."""
+
+    record: ClassVar[str] = "Campaign"
+
+    description: str | None = None
+    starting_date: dt.date | None = None
+    ending_date: dt.date | None = None
+    salesperson_code: str | None = None
+    status_code: str | None = None
+    activated: bool | None = None
 
 
-def create_campaign(ctx: Ctx, data: CampaignInput, *, no: str | None = None) -> m.Campaign:
+def create_campaign(ctx: Ctx, data: CampaignInput) -> m.Campaign:
     """Create a campaign; without a number it is drawn from Marketing Setup "Campaign Nos."."""
-    key = normalize_code(no, field="no", record="Campaign")
+    key = normalize_code(data.no, field="no", record="Campaign")
     series: str | None = None
     if key is None:
         series = require_series(ctx, "campaign_nos")
@@ -55,21 +68,16 @@ def create_campaign(ctx: Ctx, data: CampaignInput, *, no: str | None = None) -> 
         raise ConflictError(f"Campaign {key} already exists", record=f"Campaign {key}",
                             field="no", reason="duplicate")
     campaign = m.Campaign(no=key, no_series=series)
-    _assign(ctx, campaign, asdict(data))
+    _assign(ctx, campaign, data.model_dump(exclude={"no"}))
     ctx.session.add(campaign)
     ctx.session.flush()
     return campaign
 
 
-def update_campaign(ctx: Ctx, no: str, changes: Mapping[str, Any]) -> m.Campaign:
+def update_campaign(ctx: Ctx, no: str, changes: CampaignChanges) -> m.Campaign:
     """Change a campaign's description, dates, salesperson, status or activated flag."""
     campaign = get_campaign(ctx, no)
-    unknown = sorted(set(changes) - EDITABLE)
-    if unknown:
-        raise ValidationError(f"Campaign has no editable field(s) {', '.join(unknown)}",
-                              record=f"Campaign {campaign.no}", field=unknown[0],
-                              reason="unknown field")
-    _assign(ctx, campaign, changes)
+    _assign(ctx, campaign, changes.given())
     ctx.session.flush()
     return campaign
 
@@ -112,11 +120,7 @@ def _salesperson(ctx: Ctx, value: str | None, record: str) -> str | None:
 def get_campaign(ctx: Ctx, no: str) -> m.Campaign:
     """A campaign by number."""
     key = require_code(no, field="campaign_no", record="Campaign")
-    campaign = ctx.session.get(m.Campaign, key)
-    if campaign is None:
-        raise NotFoundError(f"Campaign {key} does not exist", record=f"Campaign {key}",
-                            field="campaign_no")
-    return campaign
+    return get_or_raise(ctx, m.Campaign, key, what="Campaign", field="campaign_no")
 
 
 def list_campaigns(ctx: Ctx) -> Sequence[m.Campaign]:

@@ -20,6 +20,7 @@ from rapport.domain.codes import normalize_code
 from rapport.errors import NotFoundError, ValidationError
 from rapport.services.context import Ctx, run
 from rapport.services.interactions import delete_entries
+from rapport.services.paging import Page
 
 CE = m.CampaignEntry
 ILE = m.InteractionLogEntry
@@ -41,14 +42,6 @@ class CampaignEntryRow:
     no_of_interactions: int
     cost: Decimal
     duration: int
-
-
-@dataclass(frozen=True)
-class CampaignEntryPage:
-    items: list[CampaignEntryRow]
-    total: int
-    limit: int
-    offset: int
 
 
 @dataclass(frozen=True)
@@ -76,7 +69,7 @@ def _filters(campaign_no: str | None, canceled: bool | None) -> list[ColumnEleme
 
 def list_campaign_entries(ctx: Ctx, *, campaign_no: str | None = None,
                           canceled: bool | None = None, limit: int = 50,
-                          offset: int = 0) -> CampaignEntryPage:
+                          offset: int = 0) -> Page[CampaignEntryRow]:
     """Campaign entries, newest first, with No. of Interactions, cost and duration (2 queries)."""
     conds = _filters(campaign_no, canceled)
     figures = (select(ILE.campaign_entry_no.label("ce"), func.count().label("n"),
@@ -89,7 +82,7 @@ def list_campaign_entries(ctx: Ctx, *, campaign_no: str | None = None,
             .order_by(CE.entry_no.desc()).limit(limit).offset(offset))
     items = [_row(ce, n, cost, dur) for ce, n, cost, dur in ctx.session.execute(stmt)]
     total = ctx.session.scalar(select(func.count()).select_from(CE).where(*conds))
-    return CampaignEntryPage(items, int(total or 0), limit, offset)
+    return Page(items, int(total or 0), limit, offset)
 
 
 def _row(ce: m.CampaignEntry, n: Any, cost: Any, dur: Any) -> CampaignEntryRow:

@@ -9,6 +9,7 @@ from rapport.services.contacts._classifications import (
     unassign,
 )
 from rapport.services.contacts._contacts import (
+    ContactChanges,
     ContactInput,
     create_contact,
     delete_contact,
@@ -30,6 +31,7 @@ __all__ = [
     "assign",
     "assigned_codes",
     "contact_series",
+    "ContactChanges",
     "ContactDetail",
     "ContactFilter",
     "ContactInput",

@@ -10,24 +10,28 @@ interactions. Reads for lists and cards are in ``contact_queries``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import delete, exists, select, update
 
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code, require_code
 from rapport.domain.enums import ContactType
-from rapport.errors import ConflictError, NotFoundError, ValidationError
+from rapport.errors import ConflictError, ValidationError
 from rapport.services.contacts import _rules as rules
 from rapport.services.context import Ctx
+from rapport.services.inputs import Input
+from rapport.services.records import get_or_raise
 from rapport.services.setup import check_manual_no, draw_next, get_marketing_setup, require_series
 
 
-@dataclass(frozen=True)
-class ContactInput:
-    """The fields of a new contact; blanks are filled by inheritance and setup defaults."""
+class ContactInput(Input):
+    """A new contact; without ``no`` it is drawn from "Contact Nos.", and blanks are filled by
+    inheritance from its company and by the marketing setup's defaults."""
 
+    record: ClassVar[str] = "Contact"
+
+    no: str | None = None
     type: str = ContactType.COMPANY.value
     name: str = ""
     name_2: str = ""
@@ -57,25 +61,55 @@ class ContactInput:
     privacy_blocked: bool = False
 
 
-EDITABLE = frozenset(ContactInput.__dataclass_fields__)
+class ContactChanges(Input):
+    """Changes to a contact; only the fields set are applied (codes and texts: None = blank)."""
+
+    record: ClassVar[str] = "Contact"
+
+    type: str | None = None
+    name: str | None = None
+    name_2: str | None = None
+    search_name: str | None = None
+    company_no: str | None = None
+    first_name: str | None = None
+    surname: str | None = None
+    job_title: str | None = None
+    address: str | None = None
+    address_2: str | None = None
+    post_code: str | None = None
+    city: str | None = None
+    county: str | None = None
+    country_region_code: str | None = None
+    territory_code: str | None = None
+    salesperson_code: str | None = None
+    language_code: str | None = None
+    salutation_code: str | None = None
+    correspondence_type: str | None = None
+    email: str | None = None
+    phone_no: str | None = None
+    mobile_phone_no: str | None = None
+    fax_no: str | None = None
+    home_page: str | None = None
+    vat_registration_no: str | None = None
+    exclude_from_segment: bool | None = None
+    privacy_blocked: bool | None = None
+
+
+EDITABLE = frozenset(ContactChanges.model_fields)
 _SPECIAL = frozenset({"company_no", "search_name", "type"})
 
 
 def get_contact(ctx: Ctx, no: str) -> m.Contact:
     """A contact by number."""
     key = require_code(no, field="contact_no", record="Contact")
-    contact = ctx.session.get(m.Contact, key)
-    if contact is None:
-        raise NotFoundError(f"Contact {key} does not exist", record=f"Contact {key}",
-                            field="contact_no")
-    return contact
+    return get_or_raise(ctx, m.Contact, key, what="Contact", field="contact_no")
 
 
-def create_contact(ctx: Ctx, data: ContactInput, *, no: str | None = None) -> m.Contact:
+def create_contact(ctx: Ctx, data: ContactInput) -> m.Contact:
     """Create a company or person; without a number it is drawn from "Contact Nos."."""
     setup = get_marketing_setup(ctx)
-    key = normalize_code(no, field="no", record="Contact")
-    values = asdict(data)
+    key = normalize_code(data.no, field="no", record="Contact")
+    values = data.model_dump()
     record = f"Contact {key or '(new)'}"
     contact = m.Contact(type=rules.clean_value(ctx, "type", values["type"], record))
     for name in EDITABLE - _SPECIAL:
@@ -135,14 +169,11 @@ def _search_name(given: str | None, name: str) -> str:
     return (given or "").strip() or name.upper()[:100]
 
 
-def update_contact(ctx: Ctx, no: str, changes: Mapping[str, Any]) -> m.Contact:
+def update_contact(ctx: Ctx, no: str, data: ContactChanges) -> m.Contact:
     """Change a contact's fields; persons follow their company's inherited fields."""
     contact = get_contact(ctx, no)
     record = f"Contact {contact.no}"
-    unknown = sorted(set(changes) - EDITABLE)
-    if unknown:
-        raise ValidationError(f"{record} has no editable field(s) {', '.join(unknown)}",
-                              record=record, field=unknown[0], reason="unknown field")
+    changes = data.given()
     setup = get_marketing_setup(ctx)
     old = {n: getattr(contact, n) for n in [*rules.inherited_fields(setup), "name", "type"]}
     for name in EDITABLE - _SPECIAL:

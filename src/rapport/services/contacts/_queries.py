@@ -28,8 +28,10 @@ from rapport.db.models import (
 )
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType
-from rapport.errors import NotFoundError, ValidationError
+from rapport.errors import ValidationError
 from rapport.services.context import Ctx
+from rapport.services.paging import Page
+from rapport.services.records import get_or_raise
 
 
 @dataclass(frozen=True)
@@ -83,18 +85,12 @@ class ContactRow:
     correspondence_type: str
 
 
-@dataclass(frozen=True)
-class ContactPage:
-    rows: list[ContactRow]
-    total: int
-
-
 _ROW_COLUMNS = (Contact.no, Contact.type, Contact.name, Contact.company_no, Contact.company_name,
                 Contact.city, Contact.salesperson_code, Contact.email, Contact.correspondence_type)
 
 
 def list_contacts(ctx: Ctx, filt: ContactFilter | None = None, *, limit: int = 50,
-                  offset: int = 0) -> ContactPage:
+                  offset: int = 0) -> Page[ContactRow]:
     """One page of contacts in company order (a company, then its persons), and the total."""
     filt = filt or ContactFilter()
     if limit < 1 or offset < 0:
@@ -104,7 +100,7 @@ def list_contacts(ctx: Ctx, filt: ContactFilter | None = None, *, limit: int = 5
         Contact.company_name, Contact.company_no, Contact.type, Contact.name, Contact.no,
     ).limit(limit).offset(offset)).all()
     total = ctx.session.scalar(filt.apply(select(func.count()).select_from(Contact))) or 0
-    return ContactPage([ContactRow(*r) for r in rows], total)
+    return Page([ContactRow(*r) for r in rows], total, limit, offset)
 
 
 @dataclass
@@ -126,9 +122,7 @@ class ContactDetail:
 def show_contact(ctx: Ctx, no: str) -> ContactDetail:
     """Everything shown on a contact's card: fields, company, persons, classifications, counts."""
     key = normalize_code(no, field="no", record="Contact") or ""
-    contact = ctx.session.get(Contact, key)
-    if contact is None:
-        raise NotFoundError(f"Contact {key} does not exist", record=f"Contact {key}", field="no")
+    contact = get_or_raise(ctx, Contact, key, what="Contact", field="contact_no")
     session = ctx.session
     values = {c.key: getattr(contact, c.key) for c in Contact.__table__.columns}
     company = None

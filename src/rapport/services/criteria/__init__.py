@@ -1,15 +1,22 @@
-"""Segment criteria: the filter catalogue, Add/Reduce/Refine, preview, Go Back, saved criteria."""
+"""Segment criteria: the filter catalogue, Add/Reduce/Refine, preview, Go Back, saved criteria.
 
-from rapport.domain.criteria import ActionOptions, SectionFilter
+Filters enter as ``FilterText`` values (section, field, expression as given; ``filter_texts``
+splits the ``SECTION.FIELD=EXPRESSION`` option syntax) and are resolved and parsed once, by
+``parse_filters``, which refuses every bad filter in one error.
+"""
+
+from rapport.domain.criteria import ActionOptions, FilterText, SectionFilter, filter_texts
 from rapport.services.criteria._catalogue import (
-    filters_from_options,
     resolve_field,
     resolve_section,
     section_fields,
 )
+from rapport.services.criteria._parse import (
+    Criteria,
+    parse_filters,
+)
 from rapport.services.criteria._predicates import (
     contact_predicate,
-    parse_criteria,
 )
 from rapport.services.criteria._saved import (
     delete_saved_criteria,
@@ -41,12 +48,14 @@ __all__ = [
     "compile_filter",
     "compile_filters",
     "contact_predicate",
+    "Criteria",
     "CriteriaStep",
     "delete_saved_criteria",
-    "filters_from_options",
+    "filter_texts",
+    "FilterText",
     "go_back",
     "list_saved_criteria",
-    "parse_criteria",
+    "parse_filters",
     "preview",
     "reduce_contacts",
     "refine_contacts",

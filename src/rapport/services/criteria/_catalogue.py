@@ -11,14 +11,13 @@ code. The Interaction section has two pseudo-fields that are options rather than
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Boolean, Column, Date, Integer, Numeric, String, Table
 
 from rapport.db import models as m
-from rapport.domain.criteria import SectionFilter
 from rapport.domain.enums import (
     BusinessRelationLink,
     ContactType,
@@ -35,14 +34,18 @@ from rapport.errors import ValidationError
 INCLUDE_CANCELED = "include_canceled"
 INCLUDE_POSTPONED = "include_postponed"
 
+# Plain captions, not enum members: messages and `filter-fields` show 'Company', not its repr.
 _OPTIONS: dict[str, tuple[str, ...]] = {
-    "type": tuple(ContactType),
-    "correspondence_type": tuple(CorrespondenceType),
-    "evaluation": tuple(Evaluation),
-    "information_flow": tuple(InformationFlow),
-    "initiated_by": tuple(InitiatedBy),
-    "delivery_status": tuple(DeliveryStatus),
-    "link_to_table": tuple(BusinessRelationLink),
+    key: tuple(member.value for member in options)
+    for key, options in {
+        "type": ContactType,
+        "correspondence_type": CorrespondenceType,
+        "evaluation": Evaluation,
+        "information_flow": InformationFlow,
+        "initiated_by": InitiatedBy,
+        "delivery_status": DeliveryStatus,
+        "link_to_table": BusinessRelationLink,
+    }.items()
 }
 # Texts whose names look like codes but hold free text (phone numbers, VAT numbers).
 _NOT_CODES = frozenset(
@@ -173,7 +176,7 @@ def catalogue(section: CriteriaSection) -> SectionCatalogue:
     return SectionCatalogue(section, table, fields, aliases)
 
 
-def resolve_section(name: str) -> CriteriaSection:
+def resolve_section(name: str, *, field: str = "") -> CriteriaSection:
     """The section named (any case, spaces, underscores or hyphens), or a ValidationError."""
     wanted = re.sub(r"[^0-9a-z]", "", name.lower())
     for section in CriteriaSection:
@@ -182,9 +185,10 @@ def resolve_section(name: str) -> CriteriaSection:
     if wanted in _SECTION_ALIASES:
         return _SECTION_ALIASES[wanted]
     known = ", ".join(s.value for s in CriteriaSection)
+    where = f" in filter {name}.{field}" if field else ""
     raise ValidationError(
-        f"Unknown filter section {name!r}; the sections are {known}",
-        field="section",
+        f"Unknown filter section {name!r}{where}; the sections are {known}",
+        field=field or "section",
         record=name,
         reason="unknown section",
     )
@@ -210,31 +214,3 @@ def resolve_field(section: CriteriaSection, name: str) -> CatalogueField:
 def section_fields(section: CriteriaSection) -> list[CatalogueField]:
     """The filterable fields of a section, in table order."""
     return list(catalogue(section).fields.values())
-
-
-def filters_from_options(options: Sequence[str]) -> list[SectionFilter]:
-    """Read ``SECTION.FIELD=EXPRESSION`` texts (CLI, API) into section filters, by section."""
-    grouped: dict[CriteriaSection, dict[str, str]] = {}
-    for text in options:
-        target, sep, expression = text.partition("=")
-        section_name, dot, field_name = target.partition(".")
-        if not sep or not dot or not field_name.strip():
-            raise ValidationError(
-                f"Filter {text!r} must look like SECTION.FIELD=EXPRESSION "
-                '(e.g. "Mailing Group.code=NEWS")',
-                field="filter",
-                record=text,
-                reason="malformed filter option",
-            )
-        section = resolve_section(section_name)
-        key = resolve_field(section, field_name).key
-        fields = grouped.setdefault(section, {})
-        if key in fields:
-            raise ValidationError(
-                f"Filter {section.value}.{key} is given twice; combine the values with | or &",
-                field=key,
-                record=section.value,
-                reason="duplicate filter",
-            )
-        fields[key] = expression.strip()
-    return [SectionFilter(s, grouped[s]) for s in CriteriaSection if s in grouped]

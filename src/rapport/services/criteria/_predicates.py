@@ -1,4 +1,4 @@
-"""Compile segment criteria into one SQL predicate over a contact (SPEC §3.4, A3/K7–K9).
+"""Compile parsed criteria (``_parse.Criteria``) into one SQL predicate over a contact (SPEC §3.4).
 
 A contact passes a criteria action when it passes the Contact filters **and**, for every other
 section with at least one filter, at least one related row exists that satisfies all of that
@@ -17,8 +17,6 @@ Everything compiles to ``EXISTS`` subqueries with bound parameters: one statemen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -36,18 +34,9 @@ from sqlalchemy import (
     union,
 )
 
-from rapport.domain.criteria import SectionFilter
 from rapport.domain.enums import CriteriaSection
-from rapport.domain.filters import FilterNode, evaluate, parse_filter
-from rapport.errors import ValidationError
-from rapport.services.criteria._catalogue import (
-    INCLUDE_CANCELED,
-    INCLUDE_POSTPONED,
-    CatalogueField,
-    catalogue,
-    resolve_field,
-    resolve_section,
-)
+from rapport.services.criteria._catalogue import INCLUDE_CANCELED, INCLUDE_POSTPONED, catalogue
+from rapport.services.criteria._parse import Criteria, SectionCriteria
 from rapport.services.criteria._sql import compile_filter
 from rapport.services.tables import CONTACT
 
@@ -55,74 +44,6 @@ from rapport.services.tables import CONTACT
 ContactNos = Select[Any] | CompoundSelect[Any]
 #: Sections whose rows belong to the contact's company rather than to the contact itself.
 _COMPANY_ROWS = (CriteriaSection.INDUSTRY_GROUP, CriteriaSection.BUSINESS_RELATION)
-
-
-@dataclass(frozen=True)
-class FieldFilter:
-    """One parsed field filter: the catalogue field, the expression as given, its tree."""
-
-    field: CatalogueField
-    expression: str
-    node: FilterNode
-
-
-@dataclass(frozen=True)
-class SectionCriteria:
-    """The parsed filters of one section (all must hold on the same related row)."""
-
-    section: CriteriaSection
-    filters: tuple[FieldFilter, ...]
-
-    def option(self, key: str) -> bool:
-        """A Yes/No pseudo-field of the section (K9 options): true when its filter admits Yes."""
-        return any(f.field.key == key and evaluate(f.node, True) for f in self.filters)
-
-    def names(self, key: str) -> bool:
-        return any(f.field.key == key for f in self.filters)
-
-
-@dataclass(frozen=True)
-class Criteria:
-    """The parsed filters of a criteria action, one entry per section that has filters."""
-
-    sections: tuple[SectionCriteria, ...]
-
-    def section_filters(self) -> list[SectionFilter]:
-        """The filters with canonical field names, in section order (as the criteria log keeps)."""
-        return [
-            SectionFilter(s.section, {f.field.key: f.expression for f in s.filters})
-            for s in self.sections
-        ]
-
-
-def parse_criteria(filters: Sequence[SectionFilter]) -> Criteria:
-    """Check every section, field and expression against the catalogue before anything runs."""
-    grouped: dict[CriteriaSection, dict[str, FieldFilter]] = {}
-    for item in filters:
-        section = (
-            item.section
-            if isinstance(item.section, CriteriaSection)
-            else resolve_section(str(item.section))
-        )
-        for name, expression in item.fields.items():
-            field = resolve_field(section, name)
-            fields = grouped.setdefault(section, {})
-            if field.key in fields:
-                raise ValidationError(
-                    f"Filter {section.value}.{field.key} is given twice",
-                    field=field.key,
-                    record=section.value,
-                    reason="duplicate filter",
-                )
-            text = str(expression)
-            fields[field.key] = FieldFilter(field, text, parse_filter(text, field.spec))
-    return Criteria(
-        tuple(
-            SectionCriteria(s, tuple(grouped[s].values()))
-            for s in CriteriaSection
-            if grouped.get(s)
-        )
-    )
 
 
 def contact_predicate(criteria: Criteria, contact: FromClause) -> ColumnElement[bool]:

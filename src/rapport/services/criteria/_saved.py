@@ -1,14 +1,17 @@
 """Save Criteria and Reuse Criteria (SPEC §3.8, §2.13, E14, E15, A2/Q05, K5).
 
 A saved criteria is a 1:1 copy of a segment's criteria log (actions with their options, and their
-filter rows), owned by the user who saved it. Reusing it replays every saved action in order
-through the same verbs as a user would run them (``selection.add_contacts``, ``reduce_contacts``,
-``refine_contacts``), so each replayed step is appended to the segment's own log and can be
-undone on its own with Go Back. A saved Refine applies its own Entire Companies flag (K5).
+filter rows), owned by the user who saved it. Reusing it parses every saved action's filters
+through the one parser (``parse_filters``, as if typed again) before anything runs, then replays
+the actions in order through the same verbs as a user would run them (``add_contacts``,
+``reduce_contacts``, ``refine_contacts``), so each replayed step is appended to the segment's own
+log and can be undone on its own with Go Back. A saved Refine applies its own Entire Companies
+flag (K5).
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, insert, literal, select
@@ -17,14 +20,16 @@ from rapport.db import models as m
 from rapport.domain.codes import require_code
 from rapport.domain.criteria import ActionOptions
 from rapport.domain.enums import CriteriaAction, CriteriaLineType
-from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
+from rapport.errors import ConflictError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.criteria._parse import Criteria, parse_filters
 from rapport.services.criteria._selection import (
     add_contacts,
     reduce_contacts,
     refine_contacts,
     refuse_if_criteria,
 )
+from rapport.services.records import get_or_raise
 from rapport.services.segments import CriteriaStep, action_count, require_segment, steps_of
 from rapport.services.tables import CRITERIA, SAVED, SAVED_LINE
 
@@ -112,25 +117,33 @@ def reuse_criteria(ctx: Ctx, segment_no: str, code: str, *, append: bool = False
     header = require_segment(ctx, segment_no)
     detail = show_saved_criteria(ctx, code)
     refuse_if_criteria(ctx.session, header.no, append, "reuse saved criteria")
+    # Every step is checked before any runs; relative dates count from today's work date.
+    plan = [(step, _parsed(step, ctx.work_date)) for step in detail.steps]
     added = removed = 0
-    for step in detail.steps:
+    for step, criteria in plan:
         if step.action is CriteriaAction.ADD:
-            added += _replay_add(ctx, header.no, step)
+            added += _replay_add(ctx, header.no, step, criteria)
         elif step.action in (CriteriaAction.REDUCE, CriteriaAction.REFINE):
             verb = reduce_contacts if step.action is CriteriaAction.REDUCE else refine_contacts
             # K5: a Refine replays with its own saved Entire Companies flag, like a Reduce.
             entire = step.options.entire_companies
-            removed += verb(ctx, header.no, list(step.filters), entire_companies=entire)
+            removed += verb(ctx, header.no, criteria, entire_companies=entire)
     actions = action_count(ctx.session, header.no)
     return ReuseResult(len(detail.steps), added, removed, actions)
 
 
-def _replay_add(ctx: Ctx, segment_no: str, step: CriteriaStep) -> int:
+def _parsed(step: CriteriaStep, work_date: datetime.date) -> Criteria:
+    """A saved step's filters through the one parser, as if they were typed again."""
+    texts = (text for item in step.filters for text in item.texts())
+    return parse_filters(texts, work_date=work_date)
+
+
+def _replay_add(ctx: Ctx, segment_no: str, step: CriteriaStep, criteria: Criteria) -> int:
     opts = step.options
     return add_contacts(
         ctx,
         segment_no,
-        list(step.filters),
+        criteria,
         expand_companies=opts.expand_contact,
         allow_related_companies=opts.allow_company_with_persons,
         ignore_exclusion=opts.ignore_exclusion,
@@ -157,14 +170,9 @@ def list_saved_criteria(ctx: Ctx) -> list[SavedCriteriaInfo]:
 def show_saved_criteria(ctx: Ctx, code: str) -> SavedCriteriaDetail:
     """A saved criteria with its steps, or NotFoundError."""
     saved_code = require_code(code, field="code", max_length=10)
-    saved = ctx.session.get(m.SavedSegmentCriteria, saved_code)
-    if saved is None:
-        raise NotFoundError(
-            f"Saved segment criteria {saved_code} does not exist",
-            record=saved_code,
-            field="code",
-            reason="unknown saved criteria",
-        )
+    saved = get_or_raise(
+        ctx, m.SavedSegmentCriteria, saved_code, what="Saved segment criteria", field="code"
+    )
     rows = ctx.session.execute(
         select(SAVED_LINE)
         .where(SAVED_LINE.c.segment_criteria_code == saved_code)
@@ -180,5 +188,3 @@ def delete_saved_criteria(ctx: Ctx, code: str) -> None:
     saved_code = show_saved_criteria(ctx, code).info.code
     ctx.session.execute(delete(SAVED_LINE).where(SAVED_LINE.c.segment_criteria_code == saved_code))
     ctx.session.execute(delete(SAVED).where(SAVED.c.code == saved_code))
-
-

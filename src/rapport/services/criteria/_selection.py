@@ -1,9 +1,12 @@
 """Add, Reduce and Refine contacts, their preview, and Reuse Segment (SPEC §3.4, §3.5, §3.9).
 
-Each verb writes its criteria action first (so Go Back can undo it), then changes the lines with
-ONE set-based statement built from the compiled criteria (services/criteria.py): an
-``INSERT … SELECT`` through ``segment_lines.insert_lines`` or a journaled ``DELETE … WHERE``
-through ``segment_lines.delete_lines``. ``preview`` counts the same selection without writing.
+Each verb takes its filters as given (``FilterText``: section, field, expression, as the edges
+pass them) and parses them once (``_parse.parse_filters``) — or takes criteria an internal
+caller parsed already. It writes its criteria action first (so Go Back can undo it), then
+changes the lines with ONE set-based statement built from the compiled criteria
+(``_predicates``): an ``INSERT … SELECT`` through ``segments.insert_lines`` or a journaled
+``DELETE … WHERE`` through ``segments.delete_lines``. ``preview`` counts the same selection
+without writing.
 
 Privacy-blocked contacts (A3/K10, E38) never get a line: every selection leaves them out, and
 ``add_contacts`` reports how many it left out.
@@ -11,7 +14,6 @@ Privacy-blocked contacts (A3/K10, E38) never get a line: every selection leaves 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,18 +23,18 @@ from sqlalchemy.orm import Session
 from rapport.db import models as m
 from rapport.domain.criteria import ActionOptions, SectionFilter
 from rapport.domain.enums import CriteriaAction, CriteriaSection
-from rapport.errors import ConflictError, NotFoundError, ValidationError
+from rapport.errors import ConflictError, ValidationError
 from rapport.services.context import Ctx
 from rapport.services.criteria._catalogue import INCLUDE_CANCELED
+from rapport.services.criteria._parse import Criteria, Filters, criteria_of
 from rapport.services.criteria._predicates import (
     ContactNos,
-    Criteria,
     company_match,
     contact_predicate,
     expanded_contacts,
-    parse_criteria,
     with_related_companies,
 )
+from rapport.services.records import get_or_raise
 from rapport.services.segments import (
     LineSource,
     action_count,
@@ -56,7 +58,7 @@ class AddResult:
 def add_contacts(
     ctx: Ctx,
     segment_no: str,
-    filters: Sequence[SectionFilter],
+    filters: Filters,
     *,
     expand_companies: bool = False,
     allow_related_companies: bool = False,
@@ -70,7 +72,7 @@ def add_contacts(
         allow_company_with_persons=allow_related_companies,
         ignore_exclusion=ignore_exclusion,
     )
-    criteria = parse_criteria(filters)
+    criteria = criteria_of(filters, ctx.work_date)
     header = require_segment(ctx, segment_no)
     skipped = _count(ctx.session, _add_selection(criteria, header.no, options, privacy=True))
     action = record_action(
@@ -82,14 +84,14 @@ def add_contacts(
 
 
 def reduce_contacts(
-    ctx: Ctx, segment_no: str, filters: Sequence[SectionFilter], *, entire_companies: bool = False
+    ctx: Ctx, segment_no: str, filters: Filters, *, entire_companies: bool = False
 ) -> int:
     """Remove the lines whose contact matches the filters (§3.5); returns lines removed."""
     return _remove(ctx, segment_no, CriteriaAction.REDUCE, filters, entire_companies)
 
 
 def refine_contacts(
-    ctx: Ctx, segment_no: str, filters: Sequence[SectionFilter], *, entire_companies: bool = False
+    ctx: Ctx, segment_no: str, filters: Filters, *, entire_companies: bool = False
 ) -> int:
     """Keep only the lines whose contact matches the filters (§3.5); returns lines removed."""
     return _remove(ctx, segment_no, CriteriaAction.REFINE, filters, entire_companies)
@@ -99,10 +101,10 @@ def _remove(
     ctx: Ctx,
     segment_no: str,
     action: CriteriaAction,
-    filters: Sequence[SectionFilter],
+    filters: Filters,
     entire_companies: bool,
 ) -> int:
-    criteria = parse_criteria(filters)
+    criteria = criteria_of(filters, ctx.work_date)
     header = require_segment(ctx, segment_no)
     options = ActionOptions(entire_companies=entire_companies)
     ref = record_action(ctx, header.no, action, options=options, filters=criteria.section_filters())
@@ -114,11 +116,11 @@ def preview(
     ctx: Ctx,
     segment_no: str,
     action: CriteriaAction,
-    filters: Sequence[SectionFilter],
+    filters: Filters,
     options: ActionOptions = ActionOptions(),
 ) -> int:
     """How many lines Add would insert, or Reduce/Refine would delete; changes nothing."""
-    criteria = parse_criteria(filters)
+    criteria = criteria_of(filters, ctx.work_date)
     header = require_segment(ctx, segment_no, lock=False)
     if action is CriteriaAction.ADD:
         return _count(ctx.session, _add_selection(criteria, header.no, options, privacy=False))
@@ -222,13 +224,9 @@ def reuse_logged_segment(
 
 
 def _require_logged_segment(ctx: Ctx, entry_no: int) -> None:
-    if ctx.session.get(m.LoggedSegment, entry_no) is None:
-        raise NotFoundError(
-            f"Logged segment {entry_no} does not exist",
-            record=str(entry_no),
-            field="logged_segment_entry_no",
-            reason="unknown logged segment",
-        )
+    get_or_raise(
+        ctx, m.LoggedSegment, entry_no, what="Logged segment", field="logged_segment_entry_no"
+    )
 
 
 def _logged_entries(entry_no: int, ignore_exclusion: bool) -> Select[Any]:

@@ -20,17 +20,29 @@ Every user value reaches the database as a bound parameter. Choices, and why:
   "unknown". A NULL text, code or option value is the blank value ``''`` (blank codes are stored
   as NULL because foreign keys cannot point at ''), so ``<>DK`` matches a contact without a
   country, as in the reference.
+* Long lists (``A|B|…``, up to ``MAX_VALUES`` values): SQLite parses ``x OR y OR z …`` into a
+  tree as deep as the list is long and refuses one deeper than 1,000 ("Expression tree is too
+  large"), however SQLAlchemy nests it. So the plain equalities of an ``|`` become one
+  ``col IN (…)`` (the ``<>`` of an ``&`` one ``NOT IN``), with a bound parameter per value, and
+  the other alternatives (ranges, wildcards) are parenthesised in groups of ``_GROUP``, which
+  keeps the tree a few groups deep for any list the parser accepts.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import Any, TypeGuard
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ColumnElement,
+    Float,
+    Integer,
+    Numeric,
+    SmallInteger,
     SQLColumnExpression,
     String,
     and_,
@@ -50,6 +62,7 @@ from rapport.domain.filters import (
     And,
     Compare,
     Empty,
+    FieldSpec,
     FilterNode,
     Or,
     Pattern,
@@ -67,17 +80,61 @@ _OPERATORS: dict[str, Callable[[Any, Any], ColumnElement[bool]]] = {
     "=": operator.eq, "<>": operator.ne, "<": operator.lt,
     "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip
+_GROUP = 50  # alternatives per parenthesised group: SQLite's tree grows by this much per level
 
 
 def compile_filter(node: FilterNode, column: Column) -> ColumnElement[bool]:
     """The SQL condition under which the column's value passes the filter."""
-    if isinstance(node, Or):
-        return or_(*(compile_filter(child, column) for child in node.children))
-    if isinstance(node, And):
-        return and_(*(compile_filter(child, column) for child in node.children))
+    if isinstance(node, Or | And):
+        return _junction(node, column)
     if isinstance(node, Empty):
         return _empty(node, column)
-    return _blank_safe(node, column, _leaf(node, column))
+    return _blank_safe(blank_equivalent(node), column, _leaf(node, column))
+
+
+def spec_for_column(spec: FieldSpec, column: ColumnElement[Any]) -> FieldSpec:
+    """``spec`` with the limits of the column's SQL type: integer width, decimal digits."""
+    kind = column.type
+    if isinstance(kind, Integer):
+        bits = 16 if isinstance(kind, SmallInteger) else 64 if isinstance(kind, BigInteger) else 32
+        return replace(spec, bits=bits)
+    if isinstance(kind, Numeric) and not isinstance(kind, Float):
+        # NUMERIC(p) has scale 0 in SQL; a bare NUMERIC holds any digits.
+        scale = 0 if kind.scale is None and kind.precision is not None else kind.scale
+        return replace(spec, precision=kind.precision, scale=scale)
+    return spec
+
+
+def _junction(node: Or | And, column: Column) -> ColumnElement[bool]:
+    """``|`` or ``&``: plain (in)equalities as one IN (NOT IN), the rest in small groups."""
+    listed_op, join = ("=", or_) if isinstance(node, Or) else ("<>", and_)
+    lists: dict[bool, list[Any]] = {}
+    parts: list[ColumnElement[bool]] = []
+    for child in node.children:
+        if _listable(child, listed_op):
+            lists.setdefault(blank_equivalent(child), []).append(child.value)
+        else:
+            parts.append(compile_filter(child, column))
+    for blank, values in lists.items():
+        if len(values) == 1:
+            members = _OPERATORS[listed_op](column, values[0])
+        else:
+            members = column.in_(values) if listed_op == "=" else column.not_in(values)
+        parts.append(_blank_safe(blank, column, members))
+    return _grouped(join, parts)
+
+
+def _listable(node: FilterNode, op: str) -> TypeGuard[Compare]:
+    return isinstance(node, Compare) and node.op == op and not (node.case_insensitive or node.order)
+
+
+def _grouped(
+    join: Callable[..., ColumnElement[bool]], parts: Sequence[ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    if len(parts) <= _GROUP:
+        return join(*parts)
+    groups = [_Parenthesized(join(*parts[i : i + _GROUP])) for i in range(0, len(parts), _GROUP)]
+    return _grouped(join, groups)
 
 
 def _leaf(node: FilterNode, column: Column) -> ColumnElement[bool]:
@@ -97,11 +154,9 @@ def _leaf(node: FilterNode, column: Column) -> ColumnElement[bool]:
     return _OPERATORS[node.op](subject, node.value)
 
 
-def _blank_safe(
-    node: FilterNode, column: Column, condition: ColumnElement[bool]
-) -> ColumnElement[bool]:
-    """Two-valued, and NULL is the blank value: a NULL passes exactly when '' would."""
-    if blank_equivalent(node):
+def _blank_safe(blank: bool, column: Column, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Two-valued, and NULL is the blank value: a NULL passes exactly when '' would (``blank``)."""
+    if blank:
         return or_(column.is_(None), condition)
     return and_(column.is_not(None), condition)
 
@@ -195,6 +250,21 @@ class _WildcardMatch(FunctionElement[bool]):
     inherit_cache = True
     name = "rapport_wildcard_match"
     _is_implicitly_boolean = True  # a predicate already: no "= 1" on engines without booleans
+
+
+class _Parenthesized(FunctionElement[bool]):
+    """Its one argument in parentheses, which SQLAlchemy would flatten into an enclosing list."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "rapport_parenthesized"
+    _is_implicitly_boolean = True
+
+
+@compiles(_Parenthesized)
+def _parenthesized(element: _Parenthesized, compiler: SQLCompiler, **kw: Any) -> str:
+    (inner,) = element.clauses.clauses
+    return f"({compiler.process(inner, **kw)})"
 
 
 @compiles(_Fold)

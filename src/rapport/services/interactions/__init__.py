@@ -14,6 +14,7 @@ from rapport.services.interactions._drafts import (
 )
 from rapport.services.interactions._entries import (
     CancelResult,
+    CommentInput,
     EntryFilter,
     add_comment,
     delete_canceled,
@@ -55,6 +56,7 @@ __all__ = [
     "campaign_statistics",
     "CancelResult",
     "check_first_step",
+    "CommentInput",
     "complete_postponed",
     "create_interaction",
     "delete_canceled",

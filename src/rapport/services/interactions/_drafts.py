@@ -11,12 +11,12 @@ them read-only, services do not refuse changing them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import func, select
+from pydantic import Field, field_validator
+from sqlalchemy import ColumnElement, func, select
 
 from rapport.db.models import (
     AppUser,
@@ -32,23 +32,29 @@ from rapport.domain.enums import (
     InformationFlow,
     InitiatedBy,
 )
-from rapport.errors import NotFoundError, RuleViolationError
+from rapport.errors import NotFoundError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.inputs import Input
+from rapport.services.records import get_or_raise
 
 _CODE_FIELDS = ("contact_no", "contact_company_no", "salesperson_code",
                 "interaction_template_code", "interaction_group_code", "campaign_no",
                 "word_template_code")
 
 
-class DraftComment(BaseModel):
+class DraftComment(Input):
     """One comment line; a blank date becomes the work date when the draft is written."""
+
+    record: ClassVar[str] = "Comment"
 
     text: str
     date: dt.date | None = None
 
 
-class DraftAttachment(BaseModel):
+class DraftAttachment(Input):
     """A file the user uploaded in the wizard (wizard action Import)."""
+
+    record: ClassVar[str] = "Attachment"
 
     file_name: str
     content: bytes
@@ -59,10 +65,13 @@ class DraftAttachment(BaseModel):
         return self.file_name.rsplit(".", 1)[-1].lower()[:20] if "." in self.file_name else ""
 
 
-class InteractionDraft(BaseModel):
-    """The fields of the Create Interaction wizard; ``entry_no`` is set for a resumed entry."""
+class InteractionDraft(Input):
+    """The fields of the Create Interaction wizard; ``entry_no`` is set for a resumed entry.
 
-    model_config = ConfigDict(extra="forbid")
+    It is the input of ``finish`` and ``postpone``; the wizard's steps return changed copies.
+    """
+
+    record: ClassVar[str] = "Interaction"
 
     entry_no: int | None = None
     contact_no: str | None = None
@@ -132,12 +141,8 @@ def interaction_time(now: dt.datetime, tz: dt.tzinfo | None = None) -> dt.time:
 
 def get_contact(ctx: Ctx, contact_no: str) -> Contact:
     """The contact with this number, or E07."""
-    contact = ctx.session.get(Contact, contact_no.strip().upper())
-    if contact is None:
-        raise NotFoundError(f"Contact {contact_no.strip().upper()} does not exist", code="E07",
-                            record=f"Contact {contact_no}", field="contact_no",
-                            reason="does not exist")
-    return contact
+    return get_or_raise(ctx, Contact, contact_no.strip().upper(), what="Contact",
+                        field="contact_no", code="E07")
 
 
 def privacy_error(contact: Contact) -> RuleViolationError | None:
@@ -150,6 +155,10 @@ def privacy_error(contact: Contact) -> RuleViolationError | None:
         reason="privacy blocked")
 
 
+#: How many candidates an ambiguous contact name lists.
+_CANDIDATES = 10
+
+
 def _usable_contact(ctx: Ctx, contact_no: str) -> Contact:
     contact = get_contact(ctx, contact_no)
     blocked = privacy_error(contact)
@@ -159,16 +168,41 @@ def _usable_contact(ctx: Ctx, contact_no: str) -> Contact:
 
 
 def find_contact(ctx: Ctx, text: str) -> Contact | None:
-    """The contact typed in step 1: by number, else the first whose name contains the text."""
+    """The contact typed in step 1: by number, else the one whose name is or contains the text.
+
+    A name that several contacts share (or contain) is refused with the candidates listed
+    (number, name, company), so the user picks one by its number: never a guess.
+    """
     typed = text.strip()
     if not typed:
         return None
     exact = ctx.session.get(Contact, typed.upper())
     if exact is not None:
         return exact
-    stmt = (select(Contact).where(Contact.name.icontains(typed, autoescape=True))
-            .order_by(Contact.no).limit(1))
-    return ctx.session.scalars(stmt).first()
+    same = _named(ctx, func.lower(Contact.name) == typed.lower())
+    if len(same) == 1:
+        return same[0]
+    found = same or _named(ctx, Contact.name.icontains(typed, autoescape=True))
+    if len(found) > 1:
+        raise _ambiguous(ctx, typed, found)
+    return found[0] if found else None
+
+
+def _named(ctx: Ctx, condition: ColumnElement[bool]) -> list[Contact]:
+    stmt = select(Contact).where(condition).order_by(Contact.no).limit(_CANDIDATES + 1)
+    return list(ctx.session.scalars(stmt))
+
+
+def _ambiguous(ctx: Ctx, typed: str, found: Sequence[Contact]) -> ValidationError:
+    shown = found[:_CANDIDATES]
+    listed = "; ".join(
+        f"{c.no} {c.name}" + (f" ({c.company_name})" if c.company_name and c.company_no != c.no
+                             else "") for c in shown)  # fmt: skip
+    more = " …" if len(found) > _CANDIDATES else ""
+    return ValidationError(
+        f"{typed!r} matches several contacts: {listed}{more}; give the contact's number",
+        record="Contact", field="contact_no", reason="ambiguous name",
+    )
 
 
 def default_salesperson(ctx: Ctx, contact: Contact | None) -> str | None:
@@ -205,21 +239,16 @@ def start_from_salesperson(ctx: Ctx, salesperson_code: str, *, tz: dt.tzinfo | N
                            ) -> InteractionDraft:
     """Start the wizard from a salesperson, who is pre-filled."""
     code = salesperson_code.strip().upper()
-    if ctx.session.get(Salesperson, code) is None:
-        raise NotFoundError(f"Salesperson {code} does not exist", code="E07",
-                            record=f"Salesperson {code}", field="salesperson_code",
-                            reason="does not exist")
+    get_or_raise(ctx, Salesperson, code, what="Salesperson", field="salesperson_code",
+                 code="E07")
     return _started(ctx, tz, {"salesperson_code"}, salesperson_code=code)
 
 
 def start_from_entry(ctx: Ctx, entry_no: int, *, tz: dt.tzinfo | None = None
                      ) -> InteractionDraft:
     """Start from a selected log entry (K17): its contact, company, salesperson, campaign …"""
-    entry = ctx.session.get(InteractionLogEntry, entry_no)
-    if entry is None:
-        raise NotFoundError(f"Interaction log entry {entry_no} does not exist",
-                            record=f"Interaction Log Entry {entry_no}", field="entry_no",
-                            reason="does not exist")
+    entry = get_or_raise(ctx, InteractionLogEntry, entry_no, what="Interaction log entry",
+                         field="entry_no")
     if entry.contact_no:
         _usable_contact(ctx, entry.contact_no)
     values = {"contact_no": entry.contact_no, "contact_company_no": entry.contact_company_no,
@@ -229,12 +258,9 @@ def start_from_entry(ctx: Ctx, entry_no: int, *, tz: dt.tzinfo | None = None
 
 
 def _template(ctx: Ctx, code: str) -> InteractionTemplate:
-    template = ctx.session.get(InteractionTemplate, code.strip().upper())
-    if template is None:
-        raise NotFoundError(f"Interaction template {code.strip().upper()} does not exist",
-                            code="E07", record=f"Interaction Template {code}",
-                            field="interaction_template_code", reason="does not exist")
-    return template
+    return get_or_raise(ctx, InteractionTemplate, code.strip().upper(),
+                        what="Interaction template", field="interaction_template_code",
+                        code="E07")
 
 
 def _language_row(ctx: Ctx, template: InteractionTemplate, contact_no: str | None

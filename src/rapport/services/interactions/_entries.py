@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -33,6 +33,9 @@ from rapport.domain.codes import normalize_code
 from rapport.domain.enums import Evaluation
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx, run
+from rapport.services.inputs import Input
+from rapport.services.paging import Page
+from rapport.services.records import get_or_raise
 
 ILE = m.InteractionLogEntry
 Comment = m.InterLogEntryCommentLine
@@ -102,16 +105,8 @@ class EntryItem:
     has_comments: bool
 
 
-@dataclass(frozen=True)
-class EntryPage:
-    items: list[EntryItem]
-    total: int
-    limit: int
-    offset: int
-
-
 def list_entries(ctx: Ctx, filters: EntryFilter | None = None, *, limit: int = 50,
-                 offset: int = 0) -> EntryPage:
+                 offset: int = 0) -> Page[EntryItem]:
     """Interaction log entries (not postponed), newest first, one page (2 queries)."""
     conds = entry_conditions(filters or EntryFilter())
     commented = exists().where(Comment.entry_no == ILE.entry_no)
@@ -119,7 +114,7 @@ def list_entries(ctx: Ctx, filters: EntryFilter | None = None, *, limit: int = 5
             .limit(limit).offset(offset))
     items = [EntryItem(entry, bool(flag)) for entry, flag in ctx.session.execute(stmt)]
     total = ctx.session.scalar(select(func.count()).select_from(ILE).where(*conds))
-    return EntryPage(items, int(total or 0), limit, offset)
+    return Page(items, int(total or 0), limit, offset)
 
 
 def _require(ctx: Ctx, entry_nos: Sequence[int]) -> list[int]:
@@ -196,20 +191,26 @@ def evaluate(ctx: Ctx, entry_nos: Sequence[int], evaluation: str) -> int:
     return run(ctx, update(ILE).where(ILE.entry_no.in_(wanted)).values(evaluation=value))
 
 
-def add_comment(ctx: Ctx, entry_no: int, comment: str, *,
-                date: dt.date | None = None) -> m.InterLogEntryCommentLine:
+class CommentInput(Input):
+    """A new comment line of an interaction log entry (dated the work date unless given)."""
+
+    record: ClassVar[str] = "Comment"
+
+    comment: str
+    date: dt.date | None = None
+
+
+def add_comment(ctx: Ctx, entry_no: int, data: CommentInput) -> m.InterLogEntryCommentLine:
     """Add a comment line to an entry (dated the work date unless given)."""
-    text = comment.strip()
+    text = data.comment.strip()
     if not text or len(text) > COMMENT_LENGTH:
         raise ValidationError(f"A comment must have 1 to {COMMENT_LENGTH} characters",
                               record=f"Interaction Log Entry {entry_no}", field="Comment",
                               reason="blank" if not text else "too long")
-    if ctx.session.get(ILE, entry_no) is None:
-        raise NotFoundError(f"Interaction log entry {entry_no} does not exist",
-                            record="Interaction Log Entry", field="Entry No.")
+    get_or_raise(ctx, ILE, entry_no, what="Interaction log entry", field="entry_no")
     last = ctx.session.scalar(select(func.max(Comment.line_no))
                               .where(Comment.entry_no == entry_no)) or 0
-    line = Comment(entry_no=entry_no, line_no=last + 10000, date=date or ctx.work_date,
+    line = Comment(entry_no=entry_no, line_no=last + 10000, date=data.date or ctx.work_date,
                    comment=text)
     ctx.session.add(line)
     ctx.session.flush()

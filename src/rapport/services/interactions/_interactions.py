@@ -52,10 +52,11 @@ from rapport.domain.enums import (
     InformationFlow,
     InitiatedBy,
 )
-from rapport.errors import ConflictError, NotFoundError
+from rapport.errors import ConflictError
 from rapport.services.context import Ctx
 from rapport.services.interactions._checks import CheckedDraft, check_for_finish, check_for_postpone
 from rapport.services.interactions._drafts import DraftComment, InteractionDraft
+from rapport.services.records import get_or_raise
 
 ILE = InteractionLogEntry
 MANUAL_CAMPAIGN_ENTRY = "Interactions"
@@ -107,14 +108,8 @@ def resume(ctx: Ctx, entry_no: int) -> InteractionDraft:
 
 
 def _postponed_entry(ctx: Ctx, entry_no: int, *, lock: bool) -> InteractionLogEntry:
-    stmt = select(InteractionLogEntry).where(InteractionLogEntry.entry_no == entry_no)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    entry = ctx.session.scalars(stmt).one_or_none()
-    if entry is None:
-        raise NotFoundError(f"Interaction log entry {entry_no} does not exist",
-                            record=f"Interaction Log Entry {entry_no}", field="entry_no",
-                            reason="does not exist")
+    entry = get_or_raise(ctx, InteractionLogEntry, entry_no, what="Interaction log entry",
+                         field="entry_no", lock=lock)
     if not entry.postponed:
         raise ConflictError(
             f"Interaction log entry {entry_no} is not postponed: only postponed interactions "

@@ -17,8 +17,9 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code, require_code
-from rapport.errors import NotFoundError, ValidationError
+from rapport.errors import ValidationError
 from rapport.services.context import Ctx
+from rapport.services.records import get_or_raise
 
 ILE = m.InteractionLogEntry
 Dimension = Literal["group", "template", "campaign", "contact", "company", "salesperson"]
@@ -99,9 +100,7 @@ def campaign_statistics(ctx: Ctx, campaign_no: str, *, date_from: dt.date | None
                         date_to: dt.date | None = None) -> CampaignStatistics:
     """A campaign's figures: interactions, cost, duration, targets contacted, responses."""
     no = require_code(campaign_no, field="Campaign No.", record="Campaign")
-    if ctx.session.get(m.Campaign, no) is None:
-        raise NotFoundError(f"Campaign {no} does not exist", record=f"Campaign {no}",
-                            field="No.")
+    get_or_raise(ctx, m.Campaign, no, what="Campaign", field="campaign_no")
     stmt = select(*_figures()).where(*_counted(date_from, date_to), ILE.campaign_no == no)
     n, cost, dur, tgt, rsp = ctx.session.execute(stmt).one()
     return CampaignStatistics(no, int(n), _money(cost), int(dur), int(tgt), int(rsp))

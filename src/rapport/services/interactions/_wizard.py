@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import func, select
 
 from rapport.db.models import Contact, InteractionLogEntry, InterLogEntryCommentLine
 from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
 from rapport.errors import NotFoundError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.inputs import Input
 from rapport.services.interactions import _interactions as interactions
 from rapport.services.interactions._drafts import (
     DraftAttachment,
@@ -32,7 +34,7 @@ from rapport.services.interactions._drafts import (
 )
 
 
-class DraftChanges(BaseModel):
+class DraftChanges(Input):
     """What the user typed in the wizard; only the fields explicitly given are applied.
 
     ``contact`` is a contact number or part of a name (step 1: no match clears the contact);
@@ -40,7 +42,7 @@ class DraftChanges(BaseModel):
     ``add_comments`` appends comment lines, ``comments`` replaces them.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    record: ClassVar[str] = "Interaction"
 
     contact: str | None = None
     template_code: str | None = None

@@ -41,14 +41,17 @@ from rapport.db.models import (
 )
 from rapport.domain.codes import require_code
 from rapport.domain.enums import DeliveryStatus
-from rapport.errors import ConcurrencyError, ConflictError, NotFoundError, ValidationError
+from rapport.errors import ConcurrencyError, ConflictError, ValidationError
 from rapport.services.context import Ctx, run
+from rapport.services.criteria import reuse_logged_segment
 from rapport.services.log._validation import (
     check_lines,
     downgraded_lines,
     line_facts,
     logged_correspondence_type,
 )
+from rapport.services.records import not_found
+from rapport.services.segments import SegmentInput, create_segment
 
 # Test seam: called after the entries are written and before anything else (crash tests).
 AFTER_ENTRIES_HOOK: Callable[[Ctx], None] | None = None
@@ -131,7 +134,7 @@ def _lock_header(ctx: Ctx, no: str) -> Header:
             f"Segment {no} no longer exists: it was logged by another user or earlier "
             f"(logged segment {logged})", code="E03", record=f"Segment {no}",
             reason="already logged")
-    raise NotFoundError(f"Segment {no} does not exist", record=f"Segment {no}", field="No.")
+    raise not_found("Segment", no, field="segment_no")
 
 
 def _check_header(ctx: Ctx, header: Header) -> None:
@@ -284,11 +287,9 @@ def _create_follow_up(
     ctx: Ctx, header: Header, ls_no: int
 ) -> str:
     """A new segment with the logged contacts (§3.15): numbered from Segment Nos. (E01)."""
-    from rapport.services.criteria import reuse_logged_segment
-    from rapport.services.segments import create_segment
-
     # No salesperson given: create_segment takes the user's User Setup salesperson (§3.15).
     description = f"Follow-up on segment {header.no}"[:FOLLOW_UP_DESCRIPTION_LENGTH]
-    segment = create_segment(ctx, description=description, campaign_no=header.campaign_no)
+    segment = create_segment(ctx, SegmentInput(description=description,
+                                               campaign_no=header.campaign_no))
     reuse_logged_segment(ctx, segment.no, ls_no)
     return segment.no

@@ -17,6 +17,7 @@ from rapport.db.models import CampaignEntry, InteractionLogEntry, LoggedSegment
 from rapport.domain.codes import normalize_code
 from rapport.errors import NotFoundError, ValidationError
 from rapport.services.context import Ctx, run
+from rapport.services.paging import Page
 
 ILE = InteractionLogEntry
 
@@ -33,14 +34,6 @@ class LoggedSegmentRow:
     canceled: bool
     no_of_interactions: int
     no_of_campaign_entries: int
-
-
-@dataclass(frozen=True)
-class LoggedSegmentPage:
-    items: list[LoggedSegmentRow]
-    total: int
-    limit: int
-    offset: int
 
 
 @dataclass(frozen=True)
@@ -75,7 +68,7 @@ def _filters(canceled: bool | None, segment_no: str | None) -> list[ColumnElemen
 def list_logged_segments(
     ctx: Ctx, *, canceled: bool | None = None, segment_no: str | None = None,
     limit: int = 50, offset: int = 0,
-) -> LoggedSegmentPage:
+) -> Page[LoggedSegmentRow]:
     """Logged segments, newest first, counting entries whose Canceled equals theirs (2 queries)."""
     conditions = _filters(canceled, segment_no)
     interactions = (select(func.count())
@@ -94,7 +87,7 @@ def list_logged_segments(
         for ls, n_ile, n_ce in ctx.session.execute(stmt)
     ]
     total = ctx.session.scalar(select(func.count()).select_from(LoggedSegment).where(*conditions))
-    return LoggedSegmentPage(items, int(total or 0), limit, offset)
+    return Page(items, int(total or 0), limit, offset)
 
 
 def _require(ctx: Ctx, entry_nos: Sequence[int]) -> list[int]:

@@ -13,8 +13,6 @@ from rapport.services.segments._export import (
     export_segment,
 )
 from rapport.services.segments._header import (
-    KEEP,
-    Keep,
     change_header,
     set_header_template,
     set_language_default,
@@ -22,7 +20,15 @@ from rapport.services.segments._header import (
     subject_default,
     update_header,
 )
-from rapport.services.segments._lines import LineSource, delete_lines, insert_lines
+from rapport.services.segments._inputs import (
+    HeaderFieldChanges,
+    LineChanges,
+    LineFieldChanges,
+    SegmentChanges,
+    SegmentInput,
+)
+from rapport.services.segments._line_defaults import LineSource
+from rapport.services.segments._lines import delete_lines, insert_lines
 from rapport.services.segments._mailing import (
     apply_mailing_group,
 )
@@ -71,9 +77,10 @@ __all__ = [
     "delete_segment",
     "export_segment",
     "get_segment",
+    "HeaderFieldChanges",
     "insert_lines",
-    "Keep",
-    "KEEP",
+    "LineChanges",
+    "LineFieldChanges",
     "LineRow",
     "LineSource",
     "list_lines",
@@ -85,7 +92,9 @@ __all__ = [
     "require_segment",
     "segment_criteria",
     "segment_detail",
+    "SegmentChanges",
     "SegmentDetail",
+    "SegmentInput",
     "SegmentSummary",
     "set_header_template",
     "set_language_default",

@@ -1,7 +1,9 @@
 """Export Contacts (SPEC §3.21): the segment's lines with their contact data, to CSV or XLSX.
 
 Rows are streamed from the database straight into the file (CSV writer or openpyxl's write-only
-workbook), so memory stays flat however large the segment is.
+workbook), so memory stays flat however large the segment is. The shared writer writes text that
+a spreadsheet program would take for a formula (``=…``, ``+47 …``) as text: in CSV with a ``'``
+in front, in XLSX as a string cell (see rapport.services.contacts.files).
 """
 
 from __future__ import annotations

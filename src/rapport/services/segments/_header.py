@@ -10,7 +10,6 @@ template is allowed and resets what came from it (K3).
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import and_, case, exists, literal, select, update
@@ -20,6 +19,7 @@ from rapport.errors import NotFoundError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
 from rapport.services.segments import _languages as sl
 from rapport.services.segments._fields import campaign_flags, check_value
+from rapport.services.segments._inputs import HeaderFieldChanges, SegmentChanges
 from rapport.services.segments._records import record_name
 from rapport.services.segments._records import require_segment as _segment
 from rapport.services.setup import ensure_exists
@@ -42,13 +42,16 @@ PROPAGATED = {
     "correspondence_type_default": "correspondence_type",
 }
 HEADER_FIELDS = frozenset({*PROPAGATED, "ignore_contact_corres_type"})
+
+
 def update_header(
-    ctx: Ctx, no: str, *, update_lines: bool = True, **changes: Any
+    ctx: Ctx, no: str, data: HeaderFieldChanges, *, update_lines: bool = True
 ) -> m.SegmentHeader:
     """Change ordinary header fields; with ``update_lines`` the affected lines follow (Q01)."""
     header = _segment(ctx, no)
     record = record_name(header.no)
-    unknown = sorted(set(changes) - HEADER_FIELDS)
+    changes = data.given()
+    unknown = sorted(set(changes) - HEADER_FIELDS)  # a SegmentChanges goes to change_header
     if unknown:
         raise ValidationError(f"{record} has no editable field(s) {', '.join(unknown)}",
                               record=record, field=unknown[0], reason="unknown field")
@@ -254,35 +257,24 @@ def set_subject_default(
     return header
 
 
-class Keep(Enum):
-    """Marks an argument that was not given (None would mean "clear")."""
-
-    KEEP = "keep"
-
-
-KEEP = Keep.KEEP
-
-
 def change_header(
-    ctx: Ctx,
-    no: str,
-    *,
-    template: str | None | Keep = KEEP,
-    language: str | None | Keep = KEEP,
-    subject: str | None = None,
-    update_lines: bool = True,
+    ctx: Ctx, no: str, changes: SegmentChanges, *, update_lines: bool = True,
     create_language_row: bool = True,
-    **fields: Any,
 ) -> m.SegmentHeader:
     """Several header changes in one go: template first, then fields, language and subject."""
     header = _segment(ctx, no)
-    if not isinstance(template, Keep):
-        header = set_header_template(ctx, header.no, template, update_lines=update_lines)
+    given = changes.given()
+    if "interaction_template_code" in given:
+        header = set_header_template(ctx, header.no, given["interaction_template_code"],
+                                     update_lines=update_lines)
+    fields = {name: value for name, value in given.items() if name in HEADER_FIELDS}
     if fields:
-        header = update_header(ctx, header.no, update_lines=update_lines, **fields)
-    if not isinstance(language, Keep):
-        header = set_language_default(ctx, header.no, language,
+        header = update_header(ctx, header.no, HeaderFieldChanges(**fields),
+                               update_lines=update_lines)
+    if "language_code_default" in given:
+        header = set_language_default(ctx, header.no, given["language_code_default"],
                                       create_language_row=create_language_row)
-    if subject is not None:
-        header = set_subject_default(ctx, header.no, subject, update_lines=update_lines)
+    if "subject_default" in given:
+        header = set_subject_default(ctx, header.no, given["subject_default"] or "",
+                                     update_lines=update_lines)
     return header

@@ -9,7 +9,7 @@ the line date, numbered after the segment's last line.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -160,7 +160,7 @@ def _correspondence_type(session: Session, header: m.SegmentHeader, c: Any) -> C
         else None
     )
     if template is None:
-        return c.c.correspondence_type
+        return cast(ColumnElement[Any], c.c.correspondence_type)
     if template.ignore_contact_corres_type:
         return literal(template.correspondence_type_default)
     return case(

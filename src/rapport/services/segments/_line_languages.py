@@ -12,11 +12,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from rapport.db import models as m
-from rapport.errors import NotFoundError, RuleViolationError
+from rapport.errors import RuleViolationError
 from rapport.services.context import Ctx
+from rapport.services.records import get_or_raise
 from rapport.services.segments import _languages as sl
 from rapport.services.segments._records import record_name, require_segment
 from rapport.services.setup import ensure_exists
+from rapport.services.tables import LINE
 from rapport.services.templates import (
     AttachmentUpload,
     drop_attachments,
@@ -34,12 +36,8 @@ def line_record(segment_no: str, line_no: int) -> str:
 
 def require_line(ctx: Ctx, segment_no: str, line_no: int) -> m.SegmentLine:
     """A line of the segment; NotFoundError when there is no such line."""
-    line = ctx.session.get(m.SegmentLine, (segment_no, line_no))
-    if line is None:
-        raise NotFoundError(f"{line_record(segment_no, line_no)} does not exist",
-                            record=line_record(segment_no, line_no), field="line_no",
-                            reason="unknown line")
-    return line
+    return get_or_raise(ctx, m.SegmentLine, (segment_no, line_no), what="Segment line",
+                        field="line_no", label=line_record(segment_no, line_no))
 
 
 def _unique_rows(ctx: Ctx, segment_no: str, line_no: int) -> list[Row]:
@@ -80,7 +78,7 @@ def set_line_template(
         _use_row(line, row, new.word_template_code)
     elif new is not None:
         ctx.session.flush()
-        sl.refresh_inherited(ctx, header, sl.LINE.c.line_no == line_no)
+        sl.refresh_inherited(ctx, header, LINE.c.line_no == line_no)
         ctx.session.refresh(line)
     ctx.session.flush()
     return line
@@ -202,7 +200,7 @@ def remove_line_attachment(ctx: Ctx, segment_no: str, line_no: int) -> m.Segment
         line.language_code = others[0].language_code
         _use_row(line, others[0], None)
     elif line.interaction_template_code == header.interaction_template_code:
-        sl.refresh_inherited(ctx, header, sl.LINE.c.line_no == line_no)
+        sl.refresh_inherited(ctx, header, LINE.c.line_no == line_no)
         ctx.session.refresh(line)
     else:
         line.language_code = ""

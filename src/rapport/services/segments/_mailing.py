@@ -14,8 +14,9 @@ from sqlalchemy import Select, and_, delete, exists, insert, literal, select
 
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code
-from rapport.errors import NotFoundError, ValidationError
+from rapport.errors import ValidationError
 from rapport.services.context import Ctx, run
+from rapport.services.records import get_or_raise
 from rapport.services.segments._records import record_name, require_segment
 from rapport.services.tables import LINE
 from rapport.services.tables import MAILING_GROUP_MEMBER as MEMBER
@@ -49,13 +50,7 @@ def apply_mailing_group(
             field="mailing_group_code",
             reason="blank",
         )
-    if ctx.session.get(m.MailingGroup, code) is None:
-        raise NotFoundError(
-            f"Mailing group {code} does not exist",
-            record=record,
-            field="mailing_group_code",
-            reason="does not exist",
-        )
+    get_or_raise(ctx, m.MailingGroup, code, what="Mailing group", field="mailing_group_code")
     members = _segment_contacts(header.no)
     if delete_old_assignments:
         ctx.session.execute(

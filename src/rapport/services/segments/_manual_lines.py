@@ -9,20 +9,19 @@ re-exported here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select, update
 
 from rapport.db import models as m
 from rapport.domain.codes import require_code
 from rapport.domain.criteria import SectionFilter
 from rapport.domain.enums import CriteriaAction, CriteriaSection
-from rapport.errors import NotFoundError, RuleViolationError, ValidationError
+from rapport.errors import RuleViolationError, ValidationError
 from rapport.services.context import Ctx
-from rapport.services.segments import _languages as sl
+from rapport.services.records import get_or_raise
 from rapport.services.segments._criteria_log import record_action
 from rapport.services.segments._fields import campaign_flags, check_value
-from rapport.services.segments._header import KEEP, Keep
+from rapport.services.segments._inputs import LineChanges, LineFieldChanges
+from rapport.services.segments._line_defaults import LINE_STEP, LineSource
 from rapport.services.segments._line_languages import (
     remove_line_attachment,
     require_line,
@@ -30,16 +29,10 @@ from rapport.services.segments._line_languages import (
     set_line_template,
     upload_line_attachment,
 )
-from rapport.services.segments._lines import (
-    LINE_STEP,
-    LineSource,
-    delete_lines,
-    insert_lines,
-    last_line_no,
-)
+from rapport.services.segments._lines import delete_lines, insert_lines, last_line_no
 from rapport.services.segments._records import record_name, require_segment
 from rapport.services.segments._views import LineRow, list_lines
-from rapport.services.tables import CONTACT, CRITERIA, LINE
+from rapport.services.tables import CONTACT, CRITERIA, LANG, LINE
 from rapport.services.templates import AttachmentUpload, drop_attachments
 
 __all__ = [
@@ -52,12 +45,7 @@ __all__ = [
 _FILTER_SPECIALS = set("|&()'<>=*?@. \t")
 
 #: Line fields a user may override by hand (§3.11); the template and language have own verbs.
-LINE_FIELDS = frozenset({
-    "description", "subject", "cost", "duration", "date", "evaluation", "correspondence_type",
-    "campaign_no", "salesperson_code", "campaign_target", "campaign_response",
-    "information_flow", "initiated_by", "send_word_doc_as_attmt", "attempt_failed",
-    "opportunity_no", "todo_no", "contact_via",
-})
+LINE_FIELDS = frozenset(LineFieldChanges.model_fields)
 
 
 def contact_filter(contact_no: str) -> str:
@@ -70,10 +58,7 @@ def contact_filter(contact_no: str) -> str:
 def _usable_contact(ctx: Ctx, contact_no: str) -> m.Contact:
     """The contact to put on a line: it must exist and not be privacy-blocked (E38)."""
     key = require_code(contact_no, field="contact_no", record="Segment Line")
-    contact = ctx.session.get(m.Contact, key)
-    if contact is None:
-        raise NotFoundError(f"Contact {key} does not exist", record=f"Contact {key}",
-                            field="contact_no", reason="does not exist")
+    contact = get_or_raise(ctx, m.Contact, key, what="Contact", field="contact_no")
     if contact.privacy_blocked:
         raise RuleViolationError(
             f"Contact {key} cannot be used because it is blocked for privacy reasons.",
@@ -127,10 +112,10 @@ def remove_line(ctx: Ctx, segment_no: str, line_no: int) -> None:
     header = require_segment(ctx, segment_no)
     line = require_line(ctx, header.no, line_no)
     if line.contact_no is None:
-        attachments = ctx.session.scalars(select(sl.LANG.c.attachment_no).where(
-            sl.LANG.c.segment_no == header.no, sl.LANG.c.segment_line_no == line_no)).all()
-        ctx.session.execute(sl.LANG.delete().where(
-            sl.LANG.c.segment_no == header.no, sl.LANG.c.segment_line_no == line_no))
+        attachments = ctx.session.scalars(select(LANG.c.attachment_no).where(
+            LANG.c.segment_no == header.no, LANG.c.segment_line_no == line_no)).all()
+        ctx.session.execute(LANG.delete().where(
+            LANG.c.segment_no == header.no, LANG.c.segment_line_no == line_no))
         ctx.session.delete(line)
         ctx.session.flush()
         drop_attachments(ctx, attachments)
@@ -169,12 +154,15 @@ def change_line_contact(ctx: Ctx, segment_no: str, line_no: int, contact_no: str
     return line_no
 
 
-def update_line(ctx: Ctx, segment_no: str, line_no: int, **fields: Any) -> m.SegmentLine:
+def update_line(
+    ctx: Ctx, segment_no: str, line_no: int, changes: LineFieldChanges
+) -> m.SegmentLine:
     """Override fields of one line (description, subject, cost, evaluation …) (§3.11)."""
     header = require_segment(ctx, segment_no)
     line = require_line(ctx, header.no, line_no)
     record = f"{record_name(header.no)} line {line_no}"
-    unknown = sorted(set(fields) - LINE_FIELDS)
+    fields = changes.given()
+    unknown = sorted(set(fields) - LINE_FIELDS)  # a LineChanges goes to change_line
     if unknown:
         raise ValidationError(f"{record} has no editable field(s) {', '.join(unknown)}",
                               record=record, field=unknown[0], reason="unknown field")
@@ -190,27 +178,26 @@ def change_line(
     ctx: Ctx,
     segment_no: str,
     line_no: int,
+    changes: LineChanges,
     *,
-    contact_no: str | None = None,
-    template: str | None | Keep = KEEP,
-    language: str | None | Keep = KEEP,
     attachment: AttachmentUpload | None = None,
     remove_attachment: bool = False,
-    **fields: Any,
 ) -> m.SegmentLine:
     """Several changes to one line: contact, template, language, attachment, then fields."""
     header = require_segment(ctx, segment_no)
     require_line(ctx, header.no, line_no)
-    if contact_no is not None:
-        change_line_contact(ctx, header.no, line_no, contact_no)
-    if not isinstance(template, Keep):
-        set_line_template(ctx, header.no, line_no, template)
-    if not isinstance(language, Keep):
-        set_line_language(ctx, header.no, line_no, language)
+    given = changes.given()
+    if "contact_no" in given:
+        change_line_contact(ctx, header.no, line_no, given["contact_no"] or "")
+    if "interaction_template_code" in given:
+        set_line_template(ctx, header.no, line_no, given["interaction_template_code"])
+    if "language_code" in given:
+        set_line_language(ctx, header.no, line_no, given["language_code"])
     if remove_attachment:
         remove_line_attachment(ctx, header.no, line_no)
     if attachment is not None:
         upload_line_attachment(ctx, header.no, line_no, attachment)
+    fields = {name: value for name, value in given.items() if name in LINE_FIELDS}
     if fields:
-        update_line(ctx, header.no, line_no, **fields)
+        update_line(ctx, header.no, line_no, LineFieldChanges(**fields))
     return require_line(ctx, header.no, line_no)

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code, require_code
 from rapport.domain.enums import CriteriaLineType
-from rapport.errors import ConflictError, NotFoundError
+from rapport.errors import ConflictError
 from rapport.services.context import Ctx
+from rapport.services.records import not_found
 from rapport.services.segments._header import set_header_template
+from rapport.services.segments._inputs import SegmentInput
 from rapport.services.segments._records import (
     check_description,
     check_salesperson,
@@ -36,21 +38,14 @@ from rapport.services.tables import CRITERIA, HEADER, LANG, LANG_HISTORY, LINE
 from rapport.services.templates import drop_attachments
 
 
-def create_segment(
-    ctx: Ctx,
-    *,
-    no: str | None = None,
-    description: str = "",
-    campaign_no: str | None = None,
-    salesperson_code: str | None = None,
-    interaction_template_code: str | None = None,
-) -> m.SegmentHeader:
+def create_segment(ctx: Ctx, data: SegmentInput) -> m.SegmentHeader:
     """Create a segment: numbered from Segment Nos. unless a number is given (§3.1)."""
-    key, series = _new_number(ctx, no)
+    key, series = _new_number(ctx, data.no)
     record = record_name(key)
-    text = check_description(description, record=record)
-    campaign = ensure_exists(ctx, m.Campaign, campaign_no, field="campaign_no", record=record)
-    salesperson = check_salesperson(ctx, salesperson_code, record=record)
+    text = check_description(data.description, record=record)
+    campaign = ensure_exists(ctx, m.Campaign, data.campaign_no, field="campaign_no",
+                             record=record)
+    salesperson = check_salesperson(ctx, data.salesperson_code, record=record)
     if salesperson is None:
         salesperson = _default_salesperson(ctx)
     header = m.SegmentHeader(
@@ -59,9 +54,8 @@ def create_segment(
     )
     ctx.session.add(header)
     ctx.session.flush()
-    if normalize_code(interaction_template_code, field="interaction_template_code"):
-
-        set_header_template(ctx, key, interaction_template_code)
+    if normalize_code(data.interaction_template_code, field="interaction_template_code"):
+        set_header_template(ctx, key, data.interaction_template_code)
     return header
 
 
@@ -159,10 +153,7 @@ def get_segment(ctx: Ctx, no: str) -> SegmentSummary:
     key = require_code(no, field="segment_no", record="Segment")
     found = _summaries(ctx.session, m.SegmentHeader.no == key, offset=0, limit=1)
     if not found:
-        raise NotFoundError(
-            f"Segment {key} does not exist", record=record_name(key), field="no",
-            reason="unknown segment",
-        )
+        raise not_found("Segment", key, field="segment_no")
     return found[0]
 
 

@@ -2,6 +2,10 @@
 
 from rapport.services.setup._codes import (
     CODE_TABLES,
+    CodeChanges,
+    CodeInput,
+    QuestionnaireChanges,
+    QuestionnaireLineInput,
     add_questionnaire_line,
     code_table,
     create_code,
@@ -14,27 +18,35 @@ from rapport.services.setup._codes import (
     update_code,
 )
 from rapport.services.setup._health import Health, check_health
+from rapport.services.setup._listing import marketing_setup_fields
 from rapport.services.setup._marketing import (
-    create_salesperson,
+    MarketingSetupChanges,
     ensure_marketing_setup,
     get_marketing_setup,
-    get_salesperson,
-    link_user,
-    list_salespeople,
-    list_users,
     require_series,
-    set_salesperson_blocked,
     update_marketing_setup,
-    update_salesperson,
-    user_salesperson,
 )
 from rapport.services.setup._number_series import (
+    SeriesChanges,
     SeriesInput,
     check_manual_no,
     create_number_series,
     draw_next,
     list_number_series,
     update_number_series,
+)
+from rapport.services.setup._salespeople import (
+    SalespersonChanges,
+    SalespersonInput,
+    UserChanges,
+    create_salesperson,
+    get_salesperson,
+    link_user,
+    list_salespeople,
+    list_users,
+    set_salesperson_blocked,
+    update_salesperson,
+    user_salesperson,
 )
 
 __all__ = [
@@ -43,6 +55,8 @@ __all__ = [
     "check_manual_no",
     "code_table",
     "CODE_TABLES",
+    "CodeChanges",
+    "CodeInput",
     "create_code",
     "create_number_series",
     "create_salesperson",
@@ -60,7 +74,14 @@ __all__ = [
     "list_questionnaire_lines",
     "list_salespeople",
     "list_users",
+    "marketing_setup_fields",
+    "MarketingSetupChanges",
+    "QuestionnaireChanges",
+    "QuestionnaireLineInput",
     "require_series",
+    "SalespersonChanges",
+    "SalespersonInput",
+    "SeriesChanges",
     "SeriesInput",
     "set_questionnaire",
     "set_salesperson_blocked",
@@ -69,4 +90,5 @@ __all__ = [
     "update_number_series",
     "update_salesperson",
     "user_salesperson",
+    "UserChanges",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import Column, ColumnElement, and_, func, select
 
@@ -17,6 +17,8 @@ from rapport.domain.codes import normalize_code, require_code
 from rapport.domain.enums import ProfileContactType, ProfileLineType
 from rapport.errors import ConflictError, NotFoundError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.inputs import Input
+from rapport.services.records import get_or_raise
 
 
 @dataclass(frozen=True)
@@ -79,24 +81,43 @@ def ensure_exists(
     return code
 
 
-def create_code(ctx: Ctx, table: str, code: str, description: str = "") -> Any:
+class CodeInput(Input):
+    """A new code of a classification table; ``description`` is the name where the table has
+    names (territory, language, country/region)."""
+
+    record: ClassVar[str] = "Code"
+
+    code: str
+    description: str = ""
+
+
+class CodeChanges(Input):
+    """Changes to a code: its description (or name)."""
+
+    record: ClassVar[str] = "Code"
+
+    description: str | None = None
+
+
+def create_code(ctx: Ctx, table: str, data: CodeInput) -> Any:
     """Create a code in a classification table."""
     spec = code_table(table)
-    key = require_code(code, field="code", max_length=spec.max_length, record=spec.caption)
+    key = require_code(data.code, field="code", max_length=spec.max_length, record=spec.caption)
     if ctx.session.get(spec.model, key) is not None:
         raise ConflictError(f"{spec.caption} {key} already exists",
                             record=f"{spec.caption} {key}", field="code", reason="duplicate")
-    row = spec.model(code=key, **{spec.text_field: description.strip()})
+    row = spec.model(code=key, **{spec.text_field: data.description.strip()})
     ctx.session.add(row)
     ctx.session.flush()
     return row
 
 
-def update_code(ctx: Ctx, table: str, code: str, description: str) -> Any:
+def update_code(ctx: Ctx, table: str, code: str, changes: CodeChanges) -> Any:
     """Change the description (or name) of a code."""
     spec = code_table(table)
     row = _get(ctx, spec, code)
-    setattr(row, spec.text_field, description.strip())
+    if "description" in changes.model_fields_set:
+        setattr(row, spec.text_field, (changes.description or "").strip())
     ctx.session.flush()
     return row
 
@@ -123,11 +144,7 @@ def delete_code(ctx: Ctx, table: str, code: str) -> None:
 
 def _get(ctx: Ctx, spec: CodeTable, code: str) -> Any:
     key = require_code(code, field="code", max_length=spec.max_length, record=spec.caption)
-    row = ctx.session.get(spec.model, key)
-    if row is None:
-        raise NotFoundError(f"{spec.caption} {key} does not exist",
-                            record=f"{spec.caption} {key}", field="code")
-    return row
+    return get_or_raise(ctx, spec.model, key, what=spec.caption, field="code")
 
 
 def _referring_columns(model: type[Any]) -> list[Column[Any]]:
@@ -165,28 +182,53 @@ def _refuse_if_answered(ctx: Ctx, condition: ColumnElement[bool], record: str) -
         )
 
 
+class QuestionnaireChanges(Input):
+    """Changes to a profile questionnaire: which contacts it applies to (blank, Companies,
+    People) and its priority; its description is the code's (``update_code``)."""
+
+    record: ClassVar[str] = "Profile Questionnaire"
+
+    contact_type: str | None = None
+    priority: int | None = None
+
+
+class QuestionnaireLineInput(Input):
+    """A new question or answer line; without a line number it steps by 10 000."""
+
+    record: ClassVar[str] = "Profile Questionnaire Line"
+
+    type: str
+    description: str = ""
+    line_no: int | None = None
+
+
 def set_questionnaire(
-    ctx: Ctx, code: str, *, contact_type: str = "", priority: int = 0
+    ctx: Ctx, code: str, changes: QuestionnaireChanges
 ) -> m.ProfileQuestionnaire:
     """Set which contacts a questionnaire applies to (blank, Companies, People) and its priority."""
     row = _get(ctx, code_table("profile_questionnaire"), code)
-    if contact_type not in {t.value for t in ProfileContactType}:
-        raise ValidationError(
-            f"Contact Type {contact_type!r} of Profile Questionnaire {row.code} must be one of "
-            "'', 'Companies', 'People'", record=f"Profile Questionnaire {row.code}",
-            field="contact_type", reason="invalid option")
-    row.contact_type = contact_type
-    row.priority = priority
+    given = changes.given()
+    if "contact_type" in given:
+        contact_type = given["contact_type"] or ""
+        if contact_type not in {t.value for t in ProfileContactType}:
+            raise ValidationError(
+                f"Contact Type {contact_type!r} of Profile Questionnaire {row.code} must be one "
+                "of '', 'Companies', 'People'", record=f"Profile Questionnaire {row.code}",
+                field="contact_type", reason="invalid option")
+        row.contact_type = contact_type
+    if "priority" in given:
+        row.priority = given["priority"] or 0
     ctx.session.flush()
-    return row
+    return cast(m.ProfileQuestionnaire, row)
 
 
 def add_questionnaire_line(
-    ctx: Ctx, code: str, *, type: str, description: str, line_no: int | None = None
+    ctx: Ctx, code: str, data: QuestionnaireLineInput
 ) -> m.ProfileQuestionnaireLine:
     """Add a question or an answer line; the line number steps by 10 000 when not given."""
     questionnaire = _get(ctx, code_table("profile_questionnaire"), code)
     record = f"Profile Questionnaire {questionnaire.code}"
+    type, description, line_no = data.type, data.description, data.line_no
     if type not in {t.value for t in ProfileLineType}:
         raise ValidationError(f"Line type {type!r} on {record} must be Question or Answer",
                               record=record, field="type", reason="invalid option")
@@ -211,10 +253,9 @@ def add_questionnaire_line(
 def delete_questionnaire_line(ctx: Ctx, code: str, line_no: int) -> None:
     """Delete a questionnaire line no contact has chosen as an answer."""
     key = require_code(code, field="code", record="Profile Questionnaire")
-    line = ctx.session.get(m.ProfileQuestionnaireLine, (key, line_no))
     record = f"Line {line_no} of Profile Questionnaire {key}"
-    if line is None:
-        raise NotFoundError(f"{record} does not exist", record=record, field="line_no")
+    line = get_or_raise(ctx, m.ProfileQuestionnaireLine, (key, line_no),
+                        what="Profile Questionnaire Line", field="line_no", label=record)
     _refuse_if_answered(ctx, and_(m.ContactProfileAnswer.profile_questionnaire_code == key,
                                   m.ContactProfileAnswer.line_no == line_no), record)
     ctx.session.delete(line)

@@ -9,40 +9,31 @@ transactions never receive the same number: the second waits until the first com
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 
 from rapport.db.models import NumberSeries
 from rapport.domain.codes import normalize_code, require_code
 from rapport.domain.numbers import MAX_NO_LENGTH, increment_no, is_valid_no, no_key
-from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
+from rapport.errors import ConflictError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.inputs import Input
+from rapport.services.records import get_or_raise
 
 
 def _exceeds(no: str, ending_no: str | None) -> bool:
     return bool(ending_no) and no_key(no) > no_key(ending_no or "")
 
 
-def _locked_series(ctx: Ctx, code: str) -> NumberSeries:
-    stmt = (
-        select(NumberSeries)
-        .where(NumberSeries.code == code)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    series = ctx.session.scalars(stmt).one_or_none()
-    if series is None:
-        raise NotFoundError(
-            f"Number series {code} does not exist", record=f"Number Series {code}", field="code"
-        )
-    return series
+def _series(ctx: Ctx, code: str, *, field: str, lock: bool = False) -> NumberSeries:
+    return get_or_raise(ctx, NumberSeries, code, what="Number series", field=field, lock=lock)
 
 
 def draw_next(ctx: Ctx, series_code: str) -> str:
     """Draw the next number of a series and record it as the last number used."""
     code = require_code(series_code, field="series_code", record="Number Series")
-    series = _locked_series(ctx, code)
+    series = _series(ctx, code, field="series_code", lock=True)
     if series.last_no_used:
         no = increment_no(series.last_no_used, series.increment_by)
     else:
@@ -65,11 +56,7 @@ def check_manual_no(ctx: Ctx, series_code: str | None, *, record: str) -> None:
     code = normalize_code(series_code, field="series_code", record=record)
     if code is None:
         return
-    series = ctx.session.get(NumberSeries, code)
-    if series is None:
-        raise NotFoundError(
-            f"Number series {code} does not exist", record=f"Number Series {code}", field="code"
-        )
+    series = _series(ctx, code, field="series_code")
     if not series.manual_nos:
         raise RuleViolationError(
             f"Manual numbers are not allowed for number series {code} ({record})",
@@ -77,15 +64,30 @@ def check_manual_no(ctx: Ctx, series_code: str | None, *, record: str) -> None:
         )
 
 
-@dataclass(frozen=True)
-class SeriesInput:
-    """The editable fields of a number series."""
+class SeriesInput(Input):
+    """A new number series."""
 
+    record: ClassVar[str] = "Number Series"
+
+    code: str
     description: str = ""
     starting_no: str = ""
     ending_no: str | None = None
     increment_by: int = 1
     manual_nos: bool = False
+
+
+class SeriesChanges(Input):
+    """Changes to a number series; only the fields set are applied (its last number used is
+    kept)."""
+
+    record: ClassVar[str] = "Number Series"
+
+    description: str | None = None
+    starting_no: str | None = None
+    ending_no: str | None = None
+    increment_by: int | None = None
+    manual_nos: bool | None = None
 
 
 def _validate(code: str, data: SeriesInput) -> None:
@@ -107,9 +109,9 @@ def _validate(code: str, data: SeriesInput) -> None:
             record=record, field="ending_no", reason="ending before starting")
 
 
-def create_number_series(ctx: Ctx, code: str, data: SeriesInput) -> NumberSeries:
+def create_number_series(ctx: Ctx, data: SeriesInput) -> NumberSeries:
     """Create a number series."""
-    key = require_code(code, field="code", record="Number Series")
+    key = require_code(data.code, field="code", record="Number Series")
     if ctx.session.get(NumberSeries, key) is not None:
         raise ConflictError(f"Number series {key} already exists",
                             record=f"Number Series {key}", field="code", reason="duplicate")
@@ -123,14 +125,17 @@ def create_number_series(ctx: Ctx, code: str, data: SeriesInput) -> NumberSeries
     return series
 
 
-def update_number_series(ctx: Ctx, code: str, data: SeriesInput) -> NumberSeries:
-    """Replace the editable fields of a number series (its last number used is kept)."""
+def update_number_series(ctx: Ctx, code: str, changes: SeriesChanges) -> NumberSeries:
+    """Change fields of a number series (its last number used is kept)."""
     key = require_code(code, field="code", record="Number Series")
-    series = ctx.session.get(NumberSeries, key)
-    if series is None:
-        raise NotFoundError(f"Number series {key} does not exist",
-                            record=f"Number Series {key}", field="code")
-    data = _normalized(data)
+    series = _series(ctx, key, field="code")
+    current: dict[str, Any] = {
+        "description": series.description, "starting_no": series.starting_no,
+        "ending_no": series.ending_no, "increment_by": series.increment_by,
+        "manual_nos": series.manual_nos}
+    given = {name: "" if value is None and name in ("description", "starting_no") else value
+             for name, value in changes.given().items()}
+    data = _normalized(SeriesInput(code=key, **{**current, **given}))
     _validate(key, data)
     series.description = data.description
     series.starting_no = data.starting_no
@@ -148,6 +153,7 @@ def list_number_series(ctx: Ctx) -> Sequence[NumberSeries]:
 
 def _normalized(data: SeriesInput) -> SeriesInput:
     return SeriesInput(
+        code=data.code,
         description=data.description.strip(),
         starting_no=data.starting_no.strip().upper(),
         ending_no=(data.ending_no or "").strip().upper() or None,

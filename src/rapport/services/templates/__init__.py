@@ -1,7 +1,10 @@
 """Interaction groups and templates, with their language rows and attachments."""
 
+from rapport.services.templates._groups import GroupChanges, GroupInput
 from rapport.services.templates._languages import (
     AttachmentUpload,
+    TemplateLanguageChanges,
+    TemplateLanguageInput,
     add_template_language,
     delete_template_language,
     drop_attachments,
@@ -17,6 +20,7 @@ from rapport.services.templates._languages import (
     update_template_language,
 )
 from rapport.services.templates._templates import (
+    TemplateChanges,
     TemplateInput,
     create_interaction_group,
     create_interaction_template,
@@ -40,6 +44,8 @@ __all__ = [
     "export_template_attachment",
     "get_row",
     "get_template",
+    "GroupChanges",
+    "GroupInput",
     "language_key",
     "list_interaction_groups",
     "list_interaction_templates",
@@ -48,7 +54,10 @@ __all__ = [
     "save_template_language",
     "set_template_attachment",
     "store_attachment",
+    "TemplateChanges",
     "TemplateInput",
+    "TemplateLanguageChanges",
+    "TemplateLanguageInput",
     "update_interaction_group",
     "update_interaction_template",
     "update_template_language",

@@ -3,32 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select
 
 from rapport.db import models as m
 from rapport.domain.codes import require_code
-from rapport.errors import ConflictError, NotFoundError, RuleViolationError
+from rapport.errors import ConflictError, RuleViolationError
 from rapport.services.context import Ctx
+from rapport.services.inputs import Input
+from rapport.services.records import get_or_raise
 
 
-def create_interaction_group(ctx: Ctx, code: str, description: str = "") -> m.InteractionGroup:
+class GroupInput(Input):
+    """A new interaction group."""
+
+    record: ClassVar[str] = "Interaction Group"
+
+    code: str
+    description: str = ""
+
+
+class GroupChanges(Input):
+    """Changes to an interaction group: its description."""
+
+    record: ClassVar[str] = "Interaction Group"
+
+    description: str | None = None
+
+
+def create_interaction_group(ctx: Ctx, data: GroupInput) -> m.InteractionGroup:
     """Create an interaction group."""
-    key = require_code(code, field="code", max_length=10, record="Interaction Group")
+    key = require_code(data.code, field="code", max_length=10, record="Interaction Group")
     if ctx.session.get(m.InteractionGroup, key) is not None:
         raise ConflictError(f"Interaction group {key} already exists",
                             record=f"Interaction Group {key}", field="code", reason="duplicate")
-    group = m.InteractionGroup(code=key, description=description.strip())
+    group = m.InteractionGroup(code=key, description=data.description.strip())
     ctx.session.add(group)
     ctx.session.flush()
     return group
 
 
-def update_interaction_group(ctx: Ctx, code: str, description: str) -> m.InteractionGroup:
+def update_interaction_group(ctx: Ctx, code: str, changes: GroupChanges) -> m.InteractionGroup:
     """Change an interaction group's description."""
     group = _group(ctx, code)
-    group.description = description.strip()
+    if "description" in changes.model_fields_set:
+        group.description = (changes.description or "").strip()
     ctx.session.flush()
     return group
 
@@ -55,11 +75,8 @@ def list_interaction_groups(ctx: Ctx) -> Sequence[m.InteractionGroup]:
 def _group(ctx: Ctx, code: str) -> m.InteractionGroup:
     key = require_code(code, field="interaction_group_code", max_length=10,
                        record="Interaction Group")
-    group = ctx.session.get(m.InteractionGroup, key)
-    if group is None:
-        raise NotFoundError(f"Interaction group {key} does not exist",
-                            record=f"Interaction Group {key}", field="interaction_group_code")
-    return group
+    return get_or_raise(ctx, m.InteractionGroup, key, what="Interaction group",
+                        field="interaction_group_code")
 
 
 def refuse_if_logged(ctx: Ctx, column: Any, code: str, record: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import delete, exists, select
 
@@ -19,6 +19,8 @@ from rapport.domain.codes import normalize_code, require_code
 from rapport.domain.enums import StorageType, WizardAction
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.inputs import Input
+from rapport.services.records import get_or_raise
 
 TemplateRow = m.InteractionTmplLanguage
 
@@ -31,16 +33,37 @@ class AttachmentUpload:
     content: bytes
 
 
+class TemplateLanguageInput(Input):
+    """A new language row of a template ('' or None = the blank language); its description
+    defaults to the template's."""
+
+    record: ClassVar[str] = "Interaction Template Language"
+
+    language_code: str | None = None
+    description: str = ""
+    custom_layout_code: str = ""
+    report_layout_name: str = ""
+    word_template_code: str | None = None
+
+
+class TemplateLanguageChanges(Input):
+    """Changes to a language row: description, e-mail body layout, Word template (only the
+    fields set are applied; None = blank)."""
+
+    record: ClassVar[str] = "Interaction Template Language"
+
+    description: str | None = None
+    custom_layout_code: str | None = None
+    report_layout_name: str | None = None
+    word_template_code: str | None = None
+
+
 def get_template(ctx: Ctx, code: str) -> m.InteractionTemplate:
     """An interaction template by code."""
     key = require_code(code, field="interaction_template_code", max_length=10,
                        record="Interaction Template")
-    template = ctx.session.get(m.InteractionTemplate, key)
-    if template is None:
-        raise NotFoundError(f"Interaction template {key} does not exist",
-                            record=f"Interaction Template {key}",
-                            field="interaction_template_code")
-    return template
+    return get_or_raise(ctx, m.InteractionTemplate, key, what="Interaction template",
+                        field="interaction_template_code")
 
 
 def language_key(ctx: Ctx, language_code: str | None, *, record: str) -> str:
@@ -132,23 +155,23 @@ def _attachment_refs() -> list[Any]:
 
 
 def add_template_language(
-    ctx: Ctx, template_code: str, language_code: str | None, *, description: str = "",
-    attachment: AttachmentUpload | None = None, custom_layout_code: str = "",
-    report_layout_name: str = "", word_template_code: str | None = None,
+    ctx: Ctx, template_code: str, data: TemplateLanguageInput, *,
+    attachment: AttachmentUpload | None = None,
 ) -> TemplateRow:
     """Add a language row to a template, optionally with its attachment."""
     template = get_template(ctx, template_code)
     record = f"Interaction Template {template.code}"
-    lang = language_key(ctx, language_code, record=record)
+    lang = language_key(ctx, data.language_code, record=record)
     if find_row(ctx, template.code, lang) is not None:
         raise ConflictError(f"{record} already has language row {lang or '(blank)'}",
                             record=record, field="language_code", reason="duplicate")
     row = TemplateRow(interaction_template_code=template.code, language_code=lang,
-                      description=description.strip() or template.description)
+                      description=data.description.strip() or template.description)
     ctx.session.add(row)
     _set_row_fields(ctx, template, row, {
-        "custom_layout_code": custom_layout_code, "report_layout_name": report_layout_name,
-        "word_template_code": word_template_code})
+        "custom_layout_code": data.custom_layout_code,
+        "report_layout_name": data.report_layout_name,
+        "word_template_code": data.word_template_code})
     if attachment is not None:
         refuse_if_word_template(template, row)
         row.attachment_no = store_attachment(ctx, attachment)
@@ -157,20 +180,18 @@ def add_template_language(
 
 
 def save_template_language(
-    ctx: Ctx, template_code: str, language_code: str | None, *, description: str | None = None,
-    attachment: AttachmentUpload | None = None, word_template_code: str | None = None,
+    ctx: Ctx, template_code: str, language_code: str | None, changes: TemplateLanguageChanges,
+    *, attachment: AttachmentUpload | None = None,
 ) -> TemplateRow:
-    """Add the language row, or change the existing one (a new attachment replaces the old)."""
+    """Add the language row with ``changes``, or apply them to the existing row (a new
+    attachment replaces the old)."""
     template = get_template(ctx, template_code)
     lang = (language_code or "").strip().upper()
     if find_row(ctx, template.code, lang) is None:
-        return add_template_language(ctx, template.code, lang, description=description or "",
-                                     attachment=attachment, word_template_code=word_template_code)
-    changes: dict[str, Any] = {}
-    if description is not None:
-        changes["description"] = description
-    if word_template_code is not None:
-        changes["word_template_code"] = word_template_code
+        given = {k: v for k, v in changes.given().items() if v is not None}
+        return add_template_language(
+            ctx, template.code, TemplateLanguageInput(language_code=lang, **given),
+            attachment=attachment)
     row = update_template_language(ctx, template.code, lang, changes)
     if attachment is not None:
         set_template_attachment(ctx, template.code, lang, attachment)
@@ -178,17 +199,12 @@ def save_template_language(
 
 
 def update_template_language(
-    ctx: Ctx, template_code: str, language_code: str | None, changes: Mapping[str, Any]
+    ctx: Ctx, template_code: str, language_code: str | None, data: TemplateLanguageChanges
 ) -> TemplateRow:
     """Change a language row's description, e-mail body layout or Word template."""
     row = get_row(ctx, template_code, language_code)
     template = get_template(ctx, template_code)
-    unknown = sorted(set(changes) - {"description", "custom_layout_code", "report_layout_name",
-                                     "word_template_code"})
-    if unknown:
-        raise ValidationError(f"Language rows have no editable field(s) {', '.join(unknown)}",
-                              record=f"Interaction Template {template.code}", field=unknown[0],
-                              reason="unknown field")
+    changes = data.given()
     if "description" in changes:
         row.description = (changes["description"] or "").strip()
     _set_row_fields(ctx, template, row, {k: v for k, v in changes.items() if k != "description"})
@@ -207,10 +223,10 @@ def _set_row_fields(ctx: Ctx, template: m.InteractionTemplate, row: TemplateRow,
                                 "Word template", record=record, field="word_template_code",
                                 reason="attachment exists")
         row.word_template_code = word
-    if values.get("report_layout_name") is not None:
-        row.report_layout_name = values["report_layout_name"].strip()
-    if values.get("custom_layout_code") is not None:
-        row.custom_layout_code = values["custom_layout_code"].strip().upper()
+    if "report_layout_name" in values:
+        row.report_layout_name = (values["report_layout_name"] or "").strip()
+    if "custom_layout_code" in values:
+        row.custom_layout_code = (values["custom_layout_code"] or "").strip().upper()
         if row.custom_layout_code:
             row.report_layout_name = ""  # choosing a custom layout clears the report layout
     if row.language_code == template.language_code_default:

@@ -9,9 +9,8 @@ logged with cannot be deleted (K14), nor one that unlogged segments use.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import delete, select
 
@@ -21,6 +20,7 @@ from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedB
 from rapport.domain.field_values import check_amount, check_minutes, check_option
 from rapport.errors import ConflictError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.inputs import Amount, Input, Minutes
 from rapport.services.setup import ensure_exists
 from rapport.services.templates import _languages as tl
 from rapport.services.templates._groups import (  # re-exported: groups belong with templates
@@ -41,14 +41,16 @@ _OPTIONS: dict[str, frozenset[str]] = {
 _FLAGS = frozenset({"campaign_target", "campaign_response", "ignore_contact_corres_type"})
 
 
-@dataclass(frozen=True)
-class TemplateInput:
-    """The fields of a new interaction template (defaults as in the reference)."""
+class TemplateInput(Input):
+    """A new interaction template (defaults as in the reference)."""
 
+    record: ClassVar[str] = "Interaction Template"
+
+    code: str
     interaction_group_code: str
     description: str = ""
-    unit_cost: Decimal = Decimal("0")
-    unit_duration: int = 0
+    unit_cost: Amount = Decimal("0")
+    unit_duration: Minutes = 0
     information_flow: str = ""
     initiated_by: str = ""
     campaign_no: str | None = None
@@ -61,9 +63,29 @@ class TemplateInput:
     word_template_code: str | None = None
 
 
-EDITABLE = frozenset(TemplateInput.__dataclass_fields__)
+class TemplateChanges(Input):
+    """Changes to an interaction template; only the fields set are applied (None = blank)."""
+
+    record: ClassVar[str] = "Interaction Template"
+
+    interaction_group_code: str | None = None
+    description: str | None = None
+    unit_cost: Amount | None = None
+    unit_duration: Minutes | None = None
+    information_flow: str | None = None
+    initiated_by: str | None = None
+    campaign_no: str | None = None
+    campaign_target: bool | None = None
+    campaign_response: bool | None = None
+    correspondence_type_default: str | None = None
+    ignore_contact_corres_type: bool | None = None
+    language_code_default: str | None = None
+    wizard_action: str | None = None
+    word_template_code: str | None = None
+
+
 __all__ = [
-    "EDITABLE", "TemplateInput", "check_wizard_action", "create_interaction_group",
+    "TemplateChanges", "TemplateInput", "check_wizard_action", "create_interaction_group",
     "create_interaction_template", "delete_interaction_group", "delete_interaction_template",
     "list_interaction_groups", "list_interaction_templates", "update_interaction_group",
     "update_interaction_template",
@@ -74,37 +96,34 @@ __all__ = [
 
 
 def create_interaction_template(
-    ctx: Ctx, code: str, data: TemplateInput, *, create_language_row: bool = True,
+    ctx: Ctx, data: TemplateInput, *, create_language_row: bool = True,
     replace_attachment: bool = True,
 ) -> m.InteractionTemplate:
     """Create an interaction template with the rules of SPEC §2.5."""
-    key = require_code(code, field="code", max_length=10, record="Interaction Template")
+    key = require_code(data.code, field="code", max_length=10, record="Interaction Template")
     if ctx.session.get(m.InteractionTemplate, key) is not None:
         raise ConflictError(f"Interaction template {key} already exists",
                             record=f"Interaction Template {key}", field="code",
                             reason="duplicate")
     template = m.InteractionTemplate(code=key, language_code_default="", wizard_action="")
-    _apply(ctx, template, asdict(data), create_language_row, replace_attachment, new=True)
+    _apply(ctx, template, data.model_dump(exclude={"code"}), create_language_row,
+           replace_attachment, new=True)
     return template
 
 
 def update_interaction_template(
-    ctx: Ctx, code: str, changes: Mapping[str, Any], *, create_language_row: bool = True,
+    ctx: Ctx, code: str, changes: TemplateChanges, *, create_language_row: bool = True,
     replace_attachment: bool = True,
 ) -> m.InteractionTemplate:
     """Change fields of an interaction template with the rules of SPEC §2.5."""
     template = tl.get_template(ctx, code)
-    _apply(ctx, template, changes, create_language_row, replace_attachment, new=False)
+    _apply(ctx, template, changes.given(), create_language_row, replace_attachment, new=False)
     return template
 
 
 def _apply(ctx: Ctx, template: m.InteractionTemplate, changes: Mapping[str, Any],
            create_language_row: bool, replace_attachment: bool, *, new: bool) -> None:
     record = f"Interaction Template {template.code}"
-    unknown = sorted(set(changes) - EDITABLE)
-    if unknown:
-        raise ValidationError(f"{record} has no editable field(s) {', '.join(unknown)}",
-                              record=record, field=unknown[0], reason="unknown field")
     for name, value in changes.items():
         if name not in {"language_code_default", "wizard_action", "word_template_code"}:
             setattr(template, name, _checked(ctx, name, value, record))
@@ -162,7 +181,8 @@ def _change_default_language(ctx: Ctx, template: m.InteractionTemplate, lang: st
                 f"{lang or '(blank)'}; create it or choose another default language",
                 code="E27", record=f"Interaction Template {template.code}",
                 field="language_code_default", reason="language row missing")
-        row = tl.add_template_language(ctx, template.code, lang)
+        row = tl.add_template_language(
+            ctx, template.code, tl.TemplateLanguageInput(language_code=lang))
     template.language_code_default = lang
     template.word_template_code = row.word_template_code
     tl.rederive_wizard_action(template, row)
@@ -181,7 +201,8 @@ def _set_word_template(ctx: Ctx, template: m.InteractionTemplate, value: str | N
             row.word_template_code = None
         return
     if row is None:
-        row = tl.add_template_language(ctx, template.code, lang)
+        row = tl.add_template_language(
+            ctx, template.code, tl.TemplateLanguageInput(language_code=lang))
     if row.attachment_no is not None:
         if not replace_attachment:
             raise ConflictError(

@@ -1,7 +1,9 @@
 """Contact files: CSV/XLSX import and export of contacts."""
 
-from rapport.services.contacts.files._files import (
+from rapport.services.contacts.files._export import (
     export_contacts,
+)
+from rapport.services.contacts.files._files import (
     import_contacts,
 )
 from rapport.services.contacts.files._format import (

@@ -1,11 +1,12 @@
-"""Importing and exporting contacts: one CSV or XLSX file with companies and persons together.
+"""Importing contacts: one CSV or XLSX file with companies and persons together.
 
-An import is validated as a whole before anything is written: the file is loaded into staging
-tables, every cell is checked (on its own, then in SQL against the code tables and the stored
-contacts), and every bad cell is reported at once (``ImportValidationError``). With
+An import is validated as a whole before anything is written: the file is read once into
+staging tables, every cell is checked (on its own, then in SQL against the code tables and the
+stored contacts), and every bad cell is reported at once (``ImportValidationError``). With
 ``skip_invalid`` the good rows are imported and the bad ones (and persons of a rejected company)
 are written to a rejected-rows file after the commit. Re-importing a file updates the contacts
-by number. An export writes the same format, so it re-imports to the same data.
+by number. A file that cannot be read (encoding, damaged workbook) is refused as a whole with a
+``ValidationError`` saying where and why; nothing is written then either.
 """
 
 from __future__ import annotations
@@ -16,28 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, func, select
 
-from rapport.db.models import Base, Contact
 from rapport.errors import ImportValidationError, RowProblem, ValidationError
 from rapport.services.contacts._numbers import contact_series, draw_block
-from rapport.services.contacts._queries import ContactFilter
+from rapport.services.contacts.files._csvread import DELIMITERS
 from rapport.services.contacts.files._format import (
     ALL_COLUMNS,
-    CLASS_COLUMNS,
     ERROR_COLUMN,
-    FIELD_COLUMNS,
     Header,
     RowParser,
     parse_header,
 )
-from rapport.services.contacts.files._io import (
-    count_data_rows,
-    file_format,
-    open_writer,
-    read_rows,
-)
+from rapport.services.contacts.files._io import RowSource, file_format, open_rows, open_writer
 from rapport.services.contacts.files._resolve import SetupDefaults
+from rapport.services.contacts.files._safety import is_plain, unguard
 from rapport.services.contacts.files._staging import (
     BATCH_ROWS,
     CLASS_STAGE_COLUMNS,
@@ -74,58 +68,79 @@ class ImportResult:
 
 
 class _Tracker:
-    """Progress in work units: one per row loaded, then one per row written."""
+    """Progress in bytes of the file (read once, so its length is the only total known up
+    front): reading it is the first half of the work, writing the contacts the second."""
 
-    def __init__(self, progress: Progress | None, source: Path) -> None:
+    def __init__(self, progress: Progress | None, size: int) -> None:
         self.progress = progress
-        self.total = 2 * count_data_rows(source) if progress else 0
+        self.total = 2 * max(size, 1)
         self.done = 0
 
-    def advance(self, units: int) -> None:
-        if self.progress:
-            self.done = min(self.done + units, self.total)
+    def to(self, done: int) -> None:
+        if self.progress and done > self.done:
+            self.done = min(done, self.total)
             self.progress(self.done, self.total)
 
     def finish(self) -> None:
-        if self.done < self.total:
-            self.advance(self.total)
+        self.to(self.total)
+
+
+@dataclass
+class _Loaded:
+    header: Header
+    parser: RowParser
+    rows: int
+    problems: list[RowProblem]
 
 
 def import_contacts(
     ctx: Ctx,
     path: str | Path,
     *,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
     skip_invalid: bool = False,
     rejected_path: str | Path | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import a contact file; all or nothing unless ``skip_invalid`` (see the module doc)."""
-    source = Path(path)
-    file_format(source)
+    """Import a contact file; all or nothing unless ``skip_invalid`` (see the module doc).
+    A CSV file is read in ``encoding`` (a UTF-8 byte order mark is accepted); its delimiter
+    is ``delimiter``, or sniffed from the header (comma, semicolon or tab)."""
+    source = _existing(Path(path))
+    rows_in = open_rows(source, encoding=encoding, delimiter=delimiter)
     target = _rejected_target(source, rejected_path) if skip_invalid else source
-    tracker = _Tracker(progress, source)
+    tracker = _Tracker(progress, source.stat().st_size)
     series = contact_series(ctx)
     with staging_tables(ctx) as conn:
-        header, rows, problems = _load(conn, source, tracker)
+        loaded = _load(conn, rows_in, tracker)
         analyze(conn)
-        problems += database_problems(conn, has_series=series is not None)
+        problems = loaded.parser.without_follow_ups(
+            loaded.problems + database_problems(conn, has_series=series is not None))
         if problems and not skip_invalid:
             raise ImportValidationError(_ordered(problems))
         problems += reject_rows(conn, {p.row for p in problems})
         drop_rejected(conn)
         _draw_numbers(ctx, conn, series)
-        step = max(rows // 2, 1)
-        counts = write_contacts(conn, present=header.position.keys(),
+        step = tracker.total // 4
+        counts = write_contacts(conn, present=loaded.header.position.keys(),
                                 setup=SetupDefaults.load(ctx), series=series, now=ctx.now(),
-                                step=lambda: tracker.advance(step))
+                                step=lambda: tracker.to(tracker.done + step))
     ctx.session.expire_all()
     tracker.finish()
     problems = _ordered(problems)
     rejected = len({p.row for p in problems})
     if rejected:
-        ctx.after_commit(lambda: write_rejected(source, target, problems))
-    return ImportResult(rows, counts.inserted, counts.updated, counts.unchanged, rejected,
-                        problems, target if rejected else None)
+        written_as = (encoding, rows_in.delimiter or ",")
+        ctx.after_commit(lambda: write_rejected(source, target, problems, *written_as))
+    return ImportResult(loaded.rows, counts.inserted, counts.updated, counts.unchanged,
+                        rejected, problems, target if rejected else None)
+
+
+def _existing(source: Path) -> Path:
+    if not source.is_file():
+        raise ValidationError(f"Contact file {source} does not exist or is not a file",
+                              record=str(source), field="path", reason="no such file")
+    return source
 
 
 def _rejected_target(source: Path, rejected_path: str | Path | None) -> Path:
@@ -145,13 +160,13 @@ def _ordered(problems: list[RowProblem]) -> list[RowProblem]:
     return sorted(problems, key=lambda p: (p.row, order.get(p.column, len(order)), p.reason))
 
 
-def _load(conn: Connection, source: Path,
-          tracker: _Tracker) -> tuple[Header, int, list[RowProblem]]:
-    """Stage every data row in batches; return the header, the row count and cell problems."""
-    lines = read_rows(source)
+def _load(conn: Connection, rows_in: RowSource, tracker: _Tracker) -> _Loaded:
+    """Stage every data row in batches; the header, the parser, the row count and the problems
+    of single cells."""
+    lines = iter(rows_in)
     header, problems = parse_header(next(lines, []))
     if problems:
-        raise ImportValidationError(problems)
+        raise ImportValidationError(_one_column_hint(header, rows_in) or problems)
     parser = RowParser(header)
     rows = 0
     for batch, classes, batch_problems in _batches(parser, lines):
@@ -159,8 +174,20 @@ def _load(conn: Connection, source: Path,
         bulk_insert(conn, stage_class.name, CLASS_STAGE_COLUMNS, classes)
         problems += batch_problems
         rows += len(batch)
-        tracker.advance(len(batch))
-    return header, rows, problems
+        tracker.to(rows_in.bytes_read)
+    return _Loaded(header, parser, rows, problems)
+
+
+def _one_column_hint(header: Header, rows_in: RowSource) -> list[RowProblem]:
+    """A header that is one unknown column holding a delimiter: say which one it is."""
+    names = header.names
+    found = [d for d in DELIMITERS if len(names) == 1 and d in names[0]]
+    if not found:
+        return []
+    how = (f"not {rows_in.delimiter!r}: import it with --delimiter {found[0]!r}"
+           if rows_in.delimiter else "split it into columns")
+    return [RowProblem(0, names[0][:40], f"unknown column: the header is one column holding "
+                       f"{found[0]!r}, so the file is separated by {found[0]!r}, {how}")]
 
 
 Batch = tuple[list[list[Any]], list[tuple[int, str, str]], list[RowProblem]]
@@ -169,9 +196,11 @@ Batch = tuple[list[list[Any]], list[tuple[int, str, str]], list[RowProblem]]
 def _batches(parser: RowParser, lines: Iterator[list[str]]) -> Iterator[Batch]:
     batch: Batch = ([], [], [])
     for row_no, cells in enumerate(lines, start=1):
-        if not any(c.strip() for c in cells):
-            continue
-        batch[0].append(parser.parse(row_no, cells, batch[1], batch[2]))
+        joined = "".join(cells)
+        if not joined.strip():
+            continue  # a blank row (still counted)
+        batch[0].append(parser.parse(row_no, cells, batch[1], batch[2],
+                                     plain=is_plain(joined)))
         if len(batch[0]) >= BATCH_ROWS:
             yield batch
             batch = ([], [], [])
@@ -186,54 +215,21 @@ def _draw_numbers(ctx: Ctx, conn: Connection, series: str | None) -> None:
         number_rows(conn, draw_block(ctx, series, needed))
 
 
-def write_rejected(source: Path, target: Path, problems: list[RowProblem]) -> None:
-    """Write the rejected rows of ``source`` to ``target`` with an extra ``error`` column."""
+def write_rejected(source: Path, target: Path, problems: list[RowProblem],
+                   encoding: str = "utf-8", delimiter: str = ",") -> None:
+    """Write the rejected rows of ``source`` to ``target`` with an extra ``error`` column: the
+    same cells, in the source's encoding and delimiter when ``target`` is CSV."""
     reasons: dict[int, list[str]] = defaultdict(list)
     for problem in problems:
         reasons[problem.row].append(f"{problem.column}: {problem.reason}")
-    lines = read_rows(source)
+    lines = iter(open_rows(source, encoding=encoding, delimiter=delimiter))
     header = next(lines, [])
     keep = [i for i, name in enumerate(header) if name.strip().lower() != ERROR_COLUMN]
-    with open_writer(target, file_format(target)) as write:
+    with open_writer(target, file_format(target), encoding=encoding,
+                     delimiter=delimiter) as write:
         write([header[i] for i in keep] + [ERROR_COLUMN])
         for row_no, cells in enumerate(lines, start=1):
             if row_no in reasons:
                 padded = cells + [""] * (len(header) - len(cells))
-                write([padded[i] for i in keep] + ["; ".join(reasons[row_no])])
-
-
-def export_contacts(ctx: Ctx, path: str | Path, *, fmt: str | None = None,
-                    filt: ContactFilter | None = None) -> int:
-    """Write the contacts that pass the filter to a file in the import format; return the count."""
-    target = Path(path)
-    kind = file_format(target, fmt)
-    query = (filt or ContactFilter()).apply(_export_query()).order_by(Contact.no)
-    count = 0
-    with open_writer(target, kind) as write:
-        write(list(ALL_COLUMNS))
-        for row in ctx.session.execute(query.execution_options(yield_per=5000)):
-            write(_export_cells(row, text_booleans=kind == "csv"))
-            count += 1
-    return count
-
-
-def _export_query() -> Select[Any]:
-    contact = Contact.__table__
-    codes = []
-    for table_name, code_column, _, _ in CLASS_COLUMNS.values():
-        assigned = Base.metadata.tables[table_name]
-        codes.append(select(func.aggregate_strings(assigned.c[code_column], ";"))
-                     .where(assigned.c.contact_no == contact.c.no).scalar_subquery())
-    return select(*(contact.c[c] for c in FIELD_COLUMNS), *codes)
-
-
-def _export_cells(row: Any, *, text_booleans: bool) -> list[object]:
-    cells: list[object] = []
-    for index, value in enumerate(row):
-        if index >= len(FIELD_COLUMNS):
-            cells.append(";".join(sorted(value.split(";"))) if value else "")
-        elif isinstance(value, bool) and text_booleans:
-            cells.append("true" if value else "false")
-        else:
-            cells.append("" if value is None else value)
-    return cells
+                # The values the cells stand for: the writer neutralises formulas again.
+                write([unguard(padded[i]) for i in keep] + ["; ".join(reasons[row_no])])

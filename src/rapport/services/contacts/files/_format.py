@@ -17,6 +17,7 @@ from typing import Any
 from rapport.db.models import Contact
 from rapport.domain.enums import ContactType, CorrespondenceType
 from rapport.errors import RowProblem
+from rapport.services.contacts.files._safety import LONG_CELL, screen
 
 KEY_COLUMNS = ("no", "type", "name", "company_no")
 # Field columns in file (and staging) order.
@@ -116,6 +117,7 @@ TEXT_LIMITS = {c: limit for _, c, kind, limit in _KINDS if kind == "text"}
 _CODES = [(i, c) for i, c, kind, _ in _KINDS if kind == "code"]
 _BOOLS = [(i, c) for i, c, kind, _ in _KINDS if kind == "bool"]
 _BOOL_VALUES = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+_CELL_LIMITS = {**TEXT_LIMITS, **{c: CODE_MAX for _, c in _CODES}}
 _NAME, _TYPE, _NO, _COMPANY, _EMAIL, _CORR, _FIRST, _SURNAME = (
     FIELD_COLUMNS.index(c) for c in ("name", "type", "no", "company_no", "email",
                                      "correspondence_type", "first_name", "surname"))
@@ -133,17 +135,32 @@ class RowParser:
         self._cells = itemgetter(*(header.position.get(c, self._width) for c in FIELD_COLUMNS))
         self._classes = [(c, header.position[c], CLASS_COLUMNS[c][3]) for c in CLASS_COLUMNS
                          if header.has(c)]
+        self._known = [(position, column, _CELL_LIMITS.get(column, LONG_CELL))
+                       for column, position in header.position.items()]
+        #: Cells refused before any other check (see ``without_follow_ups``).
+        self.screened: set[RowProblem] = set()
+
+    def without_follow_ups(self, problems: list[RowProblem]) -> list[RowProblem]:
+        """``problems`` without the ones that only follow from a cell refused and blanked
+        before the other checks (e.g. "must have a value" after a control character)."""
+        if not self.screened:
+            return problems
+        refused = {(p.row, p.column) for p in self.screened}
+        return [p for p in problems if p in self.screened or (p.row, p.column) not in refused]
 
     def parse(self, row: int, cells: list[str], classes: list[tuple[int, str, str]],
-              problems: list[RowProblem]) -> list[Any]:
+              problems: list[RowProblem], *, plain: bool = False) -> list[Any]:
         """The staged values of data row ``row`` (1 = first data row): row number, the field
         columns and the search name; its classification codes and problems are appended to
-        ``classes`` and ``problems``."""
+        ``classes`` and ``problems``. ``plain``: the row has nothing to screen (see
+        ``_safety.is_plain``)."""
         width = self._width
         if len(cells) != width:
             del cells[width:]
             cells.extend([""] * (width - len(cells)))
         cells.append("")
+        if not plain and (screened := screen(row, cells, self._known, problems)):
+            self.screened.update(screened)
         values: list[Any] = list(map(str.strip, self._cells(cells)))
         self._check_cells(row, values, problems)
         ctype = values[_TYPE]
