@@ -77,7 +77,8 @@ def child(url: str, path: Path) -> None:
 def run_child(url: str, path: Path) -> dict[str, float]:
     """Import in a fresh Python process; its figures."""
     done = subprocess.run([sys.executable, "-m", "bench.bench_import_memory", "--child", url,
-                           str(path)], check=False, capture_output=True, text=True)
+                           str(path)], check=False, capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
     if done.returncode:
         raise RuntimeError(f"the import failed in the child process:\n{done.stderr[-3000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))

@@ -1,285 +1,311 @@
-"""Segment criteria benchmark: Add / Refine / Go Back / preview against bare SQL, and naive ORM.
+"""Segment criteria benchmark: Add, Refine, Reduce, Go Back of each and previews, against bare SQL.
 
-    python -m bench.bench_segments [--contacts 1000000] [--naive-contacts 100000]
-                                   [--engines sqlite,postgresql] [--repeat 3]
+    python -m bench.bench_segments [--contacts 1000000[,…]] [--engines sqlite,postgresql]
+                                   [--repeat 3] [--breakdown] [--naive-contacts 100000]
 
-On a generated contact base (``rapport.services.demo._generator``: 30 % in mailing group NEWS, all
-of them with correspondence type Email) each engine runs, timing the best of ``--repeat`` runs:
+On a generated contact base (``rapport.services.demo``: 30 % in mailing group NEWS, all of them
+Email contacts; industry groups RETAIL|WHOLESALE on ~2/7 of the companies; business relation
+PROSP on a third) each engine times, best of ``--repeat``, each run with its commit:
 
-(a) Add Contacts, Contact.correspondence_type=Email + Mailing Group=NEWS (~30 % of the base), vs
-    a bare ``INSERT INTO segment_line (segment_no, line_no, contact_no) SELECT …`` of the same rows;
-(b) Refine that segment to the companies in industry groups RETAIL|WHOLESALE (~29 %), vs a bare
-    ``DELETE … WHERE NOT EXISTS`` of the same lines from a copy of the segment;
-(c) Go Back of that Refine, vs a bare ``INSERT … SELECT`` of those lines back into the copy;
-(d) preview counts of (a) and (b), vs a bare ``SELECT count(*)`` with the same filters.
+(a) Add Contacts, Contact.correspondence_type=Email + Mailing Group=NEWS (~30 % of the base),
+    and its Go Back;
+(b) Refine that segment to the companies in industry groups RETAIL|WHOLESALE (~5/7 removed),
+    and its Go Back;
+(c) Reduce the companies with business relation PROSP (~1/3 removed), and its Go Back;
+(d) the preview counts of (a), (b) and (c).
 
-Then Add Contacts on a ``--naive-contacts`` base, set-based vs a naive per-row ORM loop (load
-contacts, test each section per contact with ORM queries, add SegmentLine objects one by one).
-Targets: every ratio ≤ 3, speed-up ≥ 50. PostgreSQL: RAPPORT_BENCH_PG_URL (an admin URL; a
-private database is created and dropped), default postgresql+psycopg://postgres@127.0.0.1/postgres.
+Every figure is printed with two ratios (step time / baseline time, see bench.segment_baselines):
+to the bare statement on the same table (the README's ratio before issue 11) and to the narrow
+physical baseline — a bare statement moving the same rows through ``(segment_no, line_no,
+contact_no)`` in a table without key, index or constraint. Target: ≤ 3 to the narrow baseline;
+on PostgreSQL Add ≤ 2 s at 1,000,000 contacts; Go Back no slower than its step. The peak rise of
+the process's resident memory during each step is printed too (it must not grow with the rows).
+
+Several ``--contacts`` sizes print a growth table (µs per row touched) at the end. With
+``--breakdown`` every step is also run once more, recorded and rolled back, and its statements are
+printed with their times — on PostgreSQL with EXPLAIN (ANALYZE, BUFFERS, WAL) parts: selection,
+write with index maintenance, each foreign-key trigger — and its largest INSERT is re-run into
+copies of its table without foreign keys and without indexes (bench.breakdown).
+
+Then Add Contacts on a ``--naive-contacts`` base, set-based vs a naive per-row ORM loop.
+PostgreSQL: RAPPORT_BENCH_PG_URL (an admin URL; a private database is created and dropped).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Engine,
-    Executable,
-    MetaData,
-    Table,
-    insert,
-    literal,
-    select,
-    text,
-)
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench.common import fresh_engine
+from bench import segment_baselines as bare
+from bench.breakdown import Recorder, ablate
+from bench.common import fresh_engine, machine_load, settle
+from bench.naive_segments import bench_naive
+from bench.rss import Rise, peak_rise
 from rapport.db import models as m
 from rapport.db.session import session_factory
 from rapport.domain.enums import CriteriaAction
-from rapport.services.context import transaction
-from rapport.services.criteria import add_contacts, filter_texts, go_back, preview, refine_contacts
-from rapport.services.demo import generate
-from rapport.services.tables import LINE, LINE_DATA
-
-PG_ADMIN = os.environ.get(
-    "RAPPORT_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from rapport.services.context import Ctx, transaction, utc_now
+from rapport.services.criteria import (
+    add_contacts,
+    filter_texts,
+    go_back,
+    preview,
+    reduce_contacts,
+    refine_contacts,
 )
+from rapport.services.demo import generate
+from rapport.services.tables import LINE
+
 # The filters as the CLI hands them over: every timed step parses them, as a command does.
 ADD = filter_texts(["Contact.correspondence_type=Email", "Mailing Group.mailing_group_code=NEWS"])
-REFINE = filter_texts(["Industry Group.industry_group_code=RETAIL|WHOLESALE"])
-# The bare statements a person would write by hand for the same rows (constants: no user input).
-# (a): the strictest baseline, numbered in key order (no sort), three columns, no defaulting.
-BARE_ADD = """INSERT INTO segment_line (segment_no, line_no, contact_no)
-    SELECT 'BASE', 10000 * row_number() OVER (ORDER BY c.no), c.no FROM contact c
-    WHERE c.correspondence_type = 'Email' AND EXISTS (SELECT 1 FROM contact_mailing_group g
-    WHERE g.contact_no = c.no AND g.mailing_group_code = 'NEWS')"""
-BARE_COUNT_ADD = """SELECT count(*) FROM contact c
-    WHERE c.correspondence_type = 'Email' AND EXISTS (SELECT 1 FROM contact_mailing_group g
-    WHERE g.contact_no = c.no AND g.mailing_group_code = 'NEWS')"""
-REFINE_MISS = """NOT EXISTS (SELECT 1 FROM contact c JOIN contact_industry_group ig
-    ON ig.contact_no = c.company_no WHERE c.no = segment_line.contact_no
-    AND ig.industry_group_code IN ('RETAIL', 'WHOLESALE'))"""
-BARE_DELETE = """DELETE FROM segment_line WHERE segment_no = 'BASECOPY'
-    AND NOT EXISTS (SELECT 1 FROM contact c JOIN contact_industry_group ig
-    ON ig.contact_no = c.company_no WHERE c.no = segment_line.contact_no
-    AND ig.industry_group_code IN ('RETAIL', 'WHOLESALE'))"""
-BARE_COUNT_REFINE = """SELECT count(*) FROM segment_line WHERE segment_no = 'BENCH'
-    AND NOT EXISTS (SELECT 1 FROM contact c JOIN contact_industry_group ig
-    ON ig.contact_no = c.company_no WHERE c.no = segment_line.contact_no
-    AND ig.industry_group_code IN ('RETAIL', 'WHOLESALE'))"""
-LINE_COLUMNS = ["segment_no", "line_no", *LINE_DATA]
-#: Holds the lines the bare DELETE removes, so the bare INSERT can put them back.
-GONE = Table("bench_gone", MetaData(), *(Column(c.name, c.type) for c in LINE.columns))
-
+REMOVE = {"refine": filter_texts(["Industry Group.industry_group_code=RETAIL|WHOLESALE"]),
+          "reduce": filter_texts(["Business Relation.business_relation_code=PROSP"])}
+VERBS = {"refine": refine_contacts, "reduce": reduce_contacts}
+ACTIONS = {"refine": CriteriaAction.REFINE, "reduce": CriteriaAction.REDUCE}
 Factory = sessionmaker[Session]
+SEGMENTS = ("BENCH", "BASE", "BASECOPY", "EMPTY")
 
 
-def timed(action: Callable[[], Any], repeat: int, reset: Callable[[], Any] | None = None) -> float:
-    """The best wall time of ``repeat`` runs of ``action`` (``reset`` runs untimed after each)."""
+@dataclass
+class Figure:
+    """One measured step with its baselines."""
+
+    step: str
+    rows: int
+    seconds: float
+    same: float | None
+    narrow: float | None
+    rise: Rise
+
+    def line(self) -> str:
+        def ratio(base: float | None) -> str:
+            return f"{self.seconds / base:6.2f}" if base else "   n/a"
+        verdict = ("ok" if self.narrow and self.seconds / self.narrow <= 3
+                   else "MISSES ≤ 3" if self.narrow else "")
+        same = f"{self.same:7.3f} s" if self.same is not None else "     n/a"
+        narrow = f"{self.narrow:7.3f} s" if self.narrow is not None else "     n/a"
+        return (f"  {self.step:<28} {self.rows:>9,} rows {self.seconds:7.3f} s | same table "
+                f"{same} ratio {ratio(self.same)} | narrow {narrow} ratio "
+                f"{ratio(self.narrow)} {verdict:<10} | memory {self.rise.megabytes}")
+
+
+def run(factory: Factory, action: Callable[[Ctx], Any]) -> Any:
+    with transaction(factory, user_id="BENCH") as ctx:
+        return action(ctx)
+
+
+def once(action: Callable[[], Any]) -> tuple[float, Any, Rise]:
+    """Seconds, result and memory rise of one run (after the page cache is flushed)."""
+    settle()
+    with peak_rise() as rise:
+        start = time.perf_counter()
+        result = action()
+        seconds = time.perf_counter() - start
+    return seconds, result, rise
+
+
+def best_of(repeat: int, action: Callable[[], Any],
+            reset: Callable[[], Any] | None = None) -> float:
+    """The best seconds of ``repeat`` runs of a baseline; ``reset`` runs untimed after each."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, once(action)[0])
         if reset is not None:
             reset()
     return best
 
 
-def database(kind: str) -> AbstractContextManager[Engine]:
-    """A fresh migrated database of that engine, removed afterwards."""
-    return fresh_engine(kind, "segments")
+class SegmentBench:
+    """The steps of one engine on one base size (see the module docstring)."""
 
+    def __init__(self, engine: Engine, contacts: int, repeat: int, breakdown: bool) -> None:
+        self.factory = session_factory(engine)
+        self.contacts, self.repeat, self.breakdown = contacts, repeat, breakdown
+        self.recorder = Recorder(engine) if breakdown else None
+        self.figures: list[Figure] = []
+        self.columns = [c.name for c in LINE.columns if c.name not in ("segment_no", "line_no")]
 
-def build_base(engine: Engine, contacts: int) -> Factory:
-    """Generate the contact base set-based, add the segments, and gather planner statistics."""
-    factory = session_factory(engine)
-    start = time.perf_counter()
-    generate(factory, contacts, user_id="BENCH")
-    with transaction(factory, user_id="BENCH") as ctx:
-        for no in ("BENCH", "BASE", "BASECOPY", "EMPTY", "NAIVE"):
-            ctx.session.add(m.SegmentHeader(no=no, description="Bench", date=ctx.work_date))
-    with engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
-    print(f"  base: {contacts:,} contacts generated in {time.perf_counter() - start:.1f} s")
-    return factory
-
-
-def run(factory: Factory, action: Callable[..., Any]) -> Any:
-    with transaction(factory, user_id="BENCH") as ctx:
-        return action(ctx)
-
-
-def execute(factory: Factory, statement: Executable) -> int:
-    """Run one statement in its own transaction; the rows it changed."""
-    with factory.begin() as session:
-        return m.rowcount(session.execute(statement))
-
-
-def report(label: str, real: float, base: float, rows: int) -> float:
-    ratio = real / base if base else float("inf")
-    verdict = "ok" if ratio <= 3 else "MISSES target ≤ 3"
-    figures = f"{real:7.3f} s | bare {base:7.3f} s | ratio {ratio:5.2f}"
-    print(f"  {label:<34} {rows:>9,} rows  {figures} {verdict}")
-    return ratio
-
-
-def bench_big(factory: Factory, repeat: int) -> None:
-    """(a)–(d) on the big base; the database is left as it was."""
-    added = bench_add(factory, repeat)
-    removed = bench_refine_and_undo(factory, repeat)
-    count_add = lambda: run(factory, lambda ctx: preview(ctx, "EMPTY", CriteriaAction.ADD, ADD))  # noqa: E731
-    count_refine = lambda: run(  # noqa: E731
-        factory, lambda ctx: preview(ctx, "BENCH", CriteriaAction.REFINE, REFINE)
-    )
-    report("(d) preview count of (a)", timed(count_add, repeat),
-           timed(lambda: _scalar(factory, BARE_COUNT_ADD), repeat), added)  # fmt: skip
-    report("(d) preview count of (b)", timed(count_refine, repeat),
-           timed(lambda: _scalar(factory, BARE_COUNT_REFINE), repeat), removed)  # fmt: skip
-    run(factory, lambda ctx: go_back(ctx, "BENCH"))
-
-
-def bench_add(factory: Factory, repeat: int) -> int:
-    """(a): the last Add stays in segment BENCH for (b)."""
-    times = []
-    for attempt in range(repeat):
+    def build(self) -> None:
         start = time.perf_counter()
-        added = run(factory, lambda ctx: add_contacts(ctx, "BENCH", ADD)).added
-        times.append(time.perf_counter() - start)
-        if attempt < repeat - 1:
-            run(factory, lambda ctx: go_back(ctx, "BENCH"))
-    base = timed(lambda: execute(factory, text(BARE_ADD)), repeat, lambda: _clear(factory, "BASE"))
-    report("(a) add contacts", min(times), base, added)
-    return int(added)
+        generate(self.factory, self.contacts, user_id="BENCH")
+        with transaction(self.factory, user_id="BENCH") as ctx:
+            for no in SEGMENTS:
+                ctx.session.add(m.SegmentHeader(no=no, description="Bench", date=ctx.work_date))
+        bare.create(self.factory)
+        with self.factory.kw["bind"].connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        print(f"  base: {self.contacts:,} contacts generated in "
+              f"{time.perf_counter() - start:.1f} s", flush=True)
+
+    def pairs(self, name: str, step: Callable[[Ctx], int]) -> tuple[list[Any], list[Any]]:
+        """``repeat`` runs of a step each followed by its Go Back: (seconds, rows, rise) each."""
+        steps, backs = [], []
+        for _ in range(self.repeat):
+            seconds, rows, rise = once(lambda: run(self.factory, step))
+            steps.append((seconds, rows, rise))
+            back = once(lambda: run(self.factory, lambda ctx: go_back(ctx, "BENCH")))
+            backs.append((back[0], rows, back[2]))
+        return steps, backs
+
+    def add_figure(self, step: str, runs: list[Any], same: float | None,
+                   narrow: float | None) -> Figure:
+        seconds, rows, rise = min(runs, key=lambda r: r[0])
+        figure = Figure(step, int(rows), seconds, same, narrow, rise)
+        self.figures.append(figure)
+        print(figure.line(), flush=True)
+        return figure
+
+    def record(self, label: str, action: Callable[[Ctx], Any]) -> None:
+        """Run ``action`` once more, recorded and rolled back; print where its time went."""
+        if self.recorder is None:
+            return
+        session = self.factory()
+        ctx = Ctx(session=session, user_id="BENCH", work_date=utc_now().date())
+        try:
+            with self.recorder.recording(session) as recording:
+                action(ctx)
+        finally:
+            session.rollback()
+            session.close()
+        print(f"    breakdown of {label}: {recording.seconds:.3f} s in "
+              f"{len(recording.statements)} statement(s)")
+        for line in recording.lines():
+            print(line)
+        inserts = [s for s in recording.statements if s.sql.lstrip().upper().startswith(
+            "INSERT INTO") and s.rows > 1000]
+        if inserts:
+            biggest = max(inserts, key=lambda s: s.seconds)
+            target = biggest.sql.split()[2]
+            table = next((t for t in m.Base.metadata.sorted_tables if t.name == target), None)
+            if table is not None:
+                times = ablate(self.factory, biggest, table)
+                shown = ", ".join(f"{k} {v:.3f} s" for k, v in times.items())
+                print(f"      the {target} INSERT again, rolled back: {shown}")
+        print(flush=True)
+
+    def measure(self) -> None:
+        add = lambda ctx: add_contacts(ctx, "BENCH", ADD).added  # noqa: E731
+        adds, backs = self.pairs("add", add)
+        same = best_of(self.repeat, lambda: bare.execute(self.factory, bare.SAME_ADD),
+                       lambda: bare.execute(self.factory, bare.SAME_ADD_BACK))
+        narrow = best_of(self.repeat, lambda: bare.execute(self.factory, bare.NARROW_ADD),
+                         lambda: bare.execute(self.factory, bare.NARROW_ADD_BACK))
+        self.add_figure("(a) add contacts", adds, same, narrow)
+        same_back = self._bare_pair(bare.SAME_ADD, bare.SAME_ADD_BACK)
+        narrow_back = self._bare_pair(bare.NARROW_ADD, bare.NARROW_ADD_BACK)
+        self.add_figure("(a) go back of the add", backs, same_back, narrow_back)
+        self.record("(a) add contacts", add)
+        run(self.factory, add)
+        self.record("(a) go back of the add", lambda ctx: go_back(ctx, "BENCH"))
+        bare.narrow_copy_segment(self.factory)
+        for name, label in (("refine", "(b) refine"), ("reduce", "(c) reduce")):
+            self.measure_removal(name, label)
+        self.measure_previews()
+        run(self.factory, lambda ctx: go_back(ctx, "BENCH"))
+
+    def _bare_pair(self, fill: str, sql: str) -> float:
+        """Best time of the bare ``sql`` that undoes ``fill`` (``fill`` runs untimed before)."""
+        best = float("inf")
+        for _ in range(self.repeat):
+            bare.execute(self.factory, fill)
+            best = min(best, once(lambda: bare.execute(self.factory, sql))[0])
+        return best
+
+    def measure_removal(self, name: str, label: str) -> None:
+        step = lambda ctx: VERBS[name](ctx, "BENCH", REMOVE[name])  # noqa: E731
+        removed, backs = self.pairs(name, step)
+        factory = self.factory
+        bare.same_fill(factory, self.columns)
+        bare.same_keep_removed(factory, name, self.columns)
+        same_times = []
+        for _ in range(self.repeat):
+            same_times.append((once(lambda: bare.execute(factory, bare.same_remove(name)))[0],
+                               once(lambda: bare.execute(factory, bare.same_restore(
+                                   self.columns)))[0]))
+        narrow_times = []
+        for _ in range(self.repeat):
+            bare.narrow_fill(factory)
+            gone = once(lambda: bare.execute(factory, bare.narrow_remove(name)))[0]
+            back = once(lambda: bare.execute(factory, bare.narrow_restore(name)))[0]
+            narrow_times.append((gone, back))
+        bare.execute(factory, bare.NARROW_CLEAR)
+        bare.execute(factory, "DELETE FROM segment_line WHERE segment_no = 'BASECOPY'")
+        self.add_figure(label, removed, min(t[0] for t in same_times),
+                        min(t[0] for t in narrow_times))
+        self.add_figure(f"{label}: go back", backs, min(t[1] for t in same_times),
+                        min(t[1] for t in narrow_times))
+        self.record(label, step)
+        run(factory, step)
+        self.record(f"{label}: go back", lambda ctx: go_back(ctx, "BENCH"))
+        run(factory, lambda ctx: go_back(ctx, "BENCH"))
+
+    def measure_previews(self) -> None:
+        def count(segment: str, action: CriteriaAction, filters: Any) -> Callable[[Ctx], int]:
+            return lambda ctx: preview(ctx, segment, action, filters)
+        cases = [("(d) preview of the add", count("EMPTY", CriteriaAction.ADD, ADD),
+                  bare.COUNT_ADD)]
+        cases += [(f"(d) preview of the {n}", count("BENCH", ACTIONS[n], REMOVE[n]),
+                   bare.count_removed(n)) for n in ("refine", "reduce")]
+        for label, action, sql in cases:
+            runs = [once(lambda action=action: run(self.factory, action))  # type: ignore[misc]
+                    for _ in range(self.repeat)]
+            base = best_of(self.repeat, lambda sql=sql: bare.scalar(self.factory, sql))  # type: ignore[misc]
+            self.add_figure(label, runs, base, base)
+            self.record(label, action)
 
 
-def bench_refine_and_undo(factory: Factory, repeat: int) -> int:
-    """(b) and (c): Refine BENCH and Go Back, vs a bare DELETE and INSERT on a copy."""
-    removed = run(factory, lambda ctx: preview(ctx, "BENCH", CriteriaAction.REFINE, REFINE))
-    refine = lambda: run(factory, lambda ctx: refine_contacts(ctx, "BENCH", REFINE))  # noqa: E731
-    undo = lambda: run(factory, lambda ctx: go_back(ctx, "BENCH"))  # noqa: E731
-    times = [(timed(refine, 1), timed(undo, 1)) for _ in range(repeat)]
-    copy = select(literal("BASECOPY"), *[LINE.c[n] for n in LINE_COLUMNS[1:]])
-    execute(
-        factory, insert(LINE).from_select(LINE_COLUMNS, copy.where(LINE.c.segment_no == "BENCH"))
-    )
-    engine = factory.kw["bind"]
-    GONE.create(engine)
-    gone = select(LINE).where(LINE.c.segment_no == "BASECOPY", text(REFINE_MISS))
-    execute(factory, insert(GONE).from_select(LINE_COLUMNS, gone))
-    back = insert(LINE).from_select(LINE_COLUMNS, select(GONE))
-    bare = [
-        (
-            timed(lambda: execute(factory, text(BARE_DELETE)), 1),
-            timed(lambda: execute(factory, back), 1),
-        )
-        for _ in range(repeat)
-    ]
-    report(
-        "(b) refine to industry groups", min(t[0] for t in times), min(b[0] for b in bare), removed
-    )
-    report("(c) go back of the refine", min(t[1] for t in times), min(b[1] for b in bare), removed)
-    GONE.drop(engine)
-    _clear(factory, "BASECOPY")
-    return removed
-
-
-def _clear(factory: Factory, segment: str) -> None:
-    with factory.begin() as session:
-        session.execute(text("DELETE FROM segment_line WHERE segment_no = :s"), {"s": segment})
-
-
-def _scalar(factory: Factory, sql: str) -> int:
-    with factory() as session:
-        return int(session.execute(text(sql)).scalar_one())
-
-
-def naive_add(factory: Factory) -> int:
-    """Add Contacts the way the reference runs it: one contact at a time, one line at a time."""
-    with transaction(factory, user_id="BENCH") as ctx:
-        s = ctx.session
-        header = s.get(m.SegmentHeader, "NAIVE")
-        assert header is not None
-        order = (m.Contact.company_name, m.Contact.company_no, m.Contact.type, m.Contact.name)
-        line_no = 0
-        for contact in s.scalars(select(m.Contact).order_by(*order)):
-            if contact.correspondence_type != "Email":
-                continue
-            if s.get(m.ContactMailingGroup, (contact.no, "NEWS")) is None:
-                continue
-            if contact.exclude_from_segment or contact.privacy_blocked:
-                continue
-            existing = select(m.SegmentLine.line_no).where(
-                m.SegmentLine.segment_no == "NAIVE", m.SegmentLine.contact_no == contact.no
-            )
-            if s.scalar(existing.limit(1)) is not None:
-                continue
-            line_no += 10_000
-            s.add(_naive_line(header, contact, line_no))
-        s.flush()
-        return line_no // 10_000
-
-
-def _naive_line(header: m.SegmentHeader, contact: m.Contact, line_no: int) -> m.SegmentLine:
-    return m.SegmentLine(
-        segment_no=header.no,
-        line_no=line_no,
-        contact_no=contact.no,
-        contact_company_no=contact.company_no,
-        contact_excluded=contact.exclude_from_segment,
-        description=header.description,
-        salesperson_code=header.salesperson_code or contact.salesperson_code,
-        correspondence_type=contact.correspondence_type,
-        date=header.date,
-    )
-
-
-def bench_naive(factory: Factory, repeat: int) -> None:
-    """Set-based Add Contacts vs the naive per-row ORM loop on the same base."""
-    undo = lambda: run(factory, lambda ctx: go_back(ctx, "BENCH"))  # noqa: E731
-    added = run(factory, lambda ctx: add_contacts(ctx, "BENCH", ADD)).added
-    undo()
-    fast = timed(lambda: run(factory, lambda ctx: add_contacts(ctx, "BENCH", ADD)), repeat, undo)
-    start = time.perf_counter()
-    naive_count = naive_add(factory)
-    slow = time.perf_counter() - start
-    assert naive_count == added, (naive_count, added)
-    speedup = slow / fast
-    verdict = "ok" if speedup >= 50 else "MISSES target ≥ 50"
-    print(f"  add contacts set-based vs naive ORM {added:>9,} rows  {fast:7.3f} s | naive "
-          f"{slow:7.2f} s | speed-up {speedup:6.1f}x {verdict}")  # fmt: skip
+def growth_table(kind: str, benches: list[SegmentBench]) -> None:
+    """µs per row touched of every step at every base size: flat means linear in the rows."""
+    print(f"[{kind}] growth: seconds (µs per row touched)")
+    sizes = " | ".join(f"{b.contacts:,} contacts" for b in benches)
+    print(f"  | step | {sizes} |")
+    for i, figure in enumerate(benches[0].figures):
+        cells = []
+        for b in benches:
+            f = b.figures[i]
+            per_row = f.seconds / f.rows * 1e6 if f.rows else 0.0
+            cells.append(f"{f.rows:,} rows {f.seconds:.3f} s ({per_row:.1f} µs)")
+        print(f"  | {figure.step} | {' | '.join(cells)} |")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the segment benchmarks and print their figures and ratios."""
     parser = argparse.ArgumentParser(prog="python -m bench.bench_segments")
-    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--contacts", default="1000000",
+                        help="base size, or several comma-separated for a growth table")
     parser.add_argument("--naive-contacts", type=int, default=100_000)
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--breakdown", action="store_true")
     args = parser.parse_args(argv)
-    print(
-        f"rapport segment benchmark: python -m bench.bench_segments --contacts {args.contacts} "
-        f"--naive-contacts {args.naive_contacts} --engines {args.engines} --repeat {args.repeat}"
-    )
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()} at start")
+    sizes = [int(s) for s in str(args.contacts).split(",") if s.strip()]
+    print(f"rapport segment benchmark: python -m bench.bench_segments --contacts {args.contacts} "
+          f"--naive-contacts {args.naive_contacts} --engines {args.engines} "
+          f"--repeat {args.repeat}{' --breakdown' if args.breakdown else ''}")
     for kind in args.engines.split(","):
-        print(f"[{kind}] {args.contacts:,}-contact base")
-        with database(kind) as engine:
-            bench_big(build_base(engine, args.contacts), args.repeat)
-        print(f"[{kind}] {args.naive_contacts:,}-contact base")
-        with database(kind) as engine:
-            bench_naive(build_base(engine, args.naive_contacts), args.repeat)
-    print(f"load average at end {os.getloadavg()}")
+        benches = []
+        for contacts in sizes:
+            print(f"[{kind}] {contacts:,}-contact base; {machine_load()}", flush=True)
+            with fresh_engine(kind, "segments") as engine:
+                bench = SegmentBench(engine, contacts, args.repeat, args.breakdown)
+                bench.build()
+                bench.measure()
+                benches.append(bench)
+            print(f"[{kind}] done; {machine_load()}", flush=True)
+        if len(benches) > 1:
+            growth_table(kind, benches)
+        if args.naive_contacts:
+            print(f"[{kind}] {args.naive_contacts:,}-contact base, naive ORM loop")
+            with fresh_engine(kind, "segments_naive") as engine:
+                bench = SegmentBench(engine, args.naive_contacts, args.repeat, False)
+                bench.build()
+                bench_naive(bench.factory, args.repeat, ADD)
 
 
 if __name__ == "__main__":

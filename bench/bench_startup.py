@@ -1,16 +1,25 @@
 """Start-up benchmark: whole ``rapport`` processes against the bare process doing the same work.
 
-    python -m bench.bench_startup [--contacts 100000] [--runs 11] [--engines sqlite,postgresql]
+    python -m bench.bench_startup [--contacts 100000,1000000] [--runs 11]
+                                  [--engines sqlite,postgresql]
 
 Every figure is the median wall time of ``--runs`` runs of a new process (after one untimed run
 that warms the page cache and the byte-code cache), the subject and its baseline taking turns:
 
 (a) ``rapport --help`` against ``python -c pass`` with the same interpreter (target ≤ 0.4 s);
-(b) ``rapport segments preview SEG0001 --action add --filter "Mailing Group.code=NEWS"`` on a
-    database of ``--contacts`` contacts made by ``rapport demo --contacts N`` (30 % in NEWS) and
-    an empty segment made by ``rapport segments create``, against the database client counting
-    the same contacts with one bare ``SELECT count(*)`` (``sqlite3 FILE …``, ``psql URL -c …``);
-    both counts must agree. Target ≤ 1.5×.
+(b) ``rapport segments preview SEG… --action add --filter "Mailing Group.code=NEWS"`` against
+    the database client counting the same contacts with one bare ``SELECT count(*)``
+    (``sqlite3 FILE …``, ``psql URL -c …``); both counts must agree. Target ≤ 1.5×. One database
+    per engine grows through the sizes of ``--contacts`` in turn: ``rapport demo --contacts N``
+    adds the contacts up to the next size (30 % of them in NEWS), and ``rapport segments
+    create`` makes the empty segment once;
+(c) floors, against the same client: Python counting the same contacts with its driver and
+    nothing else (``python -c "import sqlite3 …"``, ``import psycopg …``), what any Python
+    process doing the count pays at least; and a process that loads what the preview loads
+    before it connects (the ``segments`` area as the root command builds it, the wiring point,
+    the driver; the collector resting as in ``rapport.cli.startup``) and stops there, which
+    leaves the preview's own work (settings, engine, schema check, the count) as the difference;
+    against ``python -c pass``: ``python -c "import sqlalchemy"``.
 
 The database client must be installed (``apt-get install -y sqlite3 postgresql-client``); an
 engine whose client is missing is skipped with a note. PostgreSQL: RAPPORT_BENCH_PG_URL (an admin
@@ -29,13 +38,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from bench.common import backends, fresh_engine, machine_load, reproduce
 
-RAPPORT = str(Path(sys.executable).with_name("rapport"))
+PYTHON = sys.executable
+RAPPORT = str(Path(PYTHON).with_name("rapport"))
 FILTER = "Mailing Group.code=NEWS"
 # The contacts Add Contacts would put on the empty segment: in NEWS, neither privacy-blocked
 # nor excluded from segments (see criteria._selection; no contact is on a line yet).
@@ -45,12 +56,19 @@ BARE_COUNT = (
     " WHERE g.contact_no = c.no AND g.mailing_group_code = 'NEWS')"
 )
 CLIENTS = {"sqlite": "sqlite3", "postgresql": "psql"}
+DRIVERS = {"sqlite": "sqlite3", "postgresql": "psycopg"}
+#: What a preview process loads before its command connects, loaded as it loads it (a floor).
+PREVIEW_LOADS = (
+    "import gc; gc.disable(); import typer.main, rapport.wiring, {driver}; "
+    "from rapport.cli.main import app; from rapport.cli.registry import BY_NAME; "
+    "typer.main.get_command(app).load(BY_NAME['segments']); gc.freeze(); gc.enable()"
+)
 
 
 def run(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, str]:
     """Wall seconds of one process (it must succeed) and its standard output."""
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
     seconds = time.perf_counter() - started
     if done.returncode:
         raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr}")
@@ -78,57 +96,112 @@ def line(name: str, backend: str, rows: int, seconds: float, baseline: str,
 
 
 def bench_help(runs: int) -> None:
-    """(a) ``rapport --help`` against a bare interpreter start."""
-    seconds, base, _, _ = medians([RAPPORT, "--help"], [sys.executable, "-c", "pass"], runs)
+    """(a) ``rapport --help`` against a bare interpreter start, and SQLAlchemy's import (c)."""
+    bare = [PYTHON, "-c", "pass"]
+    seconds, base, _, _ = medians([RAPPORT, "--help"], bare, runs)
     line("rapport --help", "-", 0, seconds, "python -c pass", base,
          "≤ 0.4 s " + ("(met)" if seconds <= 0.4 else "(missed)"))
+    seconds, base, _, _ = medians([PYTHON, "-c", "import sqlalchemy"], bare, runs)
+    line("floor: python -c 'import sqlalchemy'", "-", 0, seconds, "python -c pass", base, "-")
 
 
-def client_command(backend: str, engine: Engine) -> list[str]:
+@dataclass
+class Base:
+    """One engine's database as it grows: its URL, the process environment, the segment."""
+
+    backend: str
+    engine: Engine
+    env: dict[str, str]
+    contacts: int = 0
+    segment: str = ""
+
+    def grow(self, contacts: int) -> None:
+        """Generate the contacts missing up to ``contacts`` (and the empty segment, once)."""
+        started = time.perf_counter()
+        run([RAPPORT, "demo", "--contacts", str(contacts - self.contacts)], self.env)
+        self.contacts = contacts
+        if not self.segment:
+            made = run([RAPPORT, "segments", "create"], self.env)[1]
+            created = re.search(r"Created segment (\S+) ", made)
+            assert created, f"segments create printed no segment number: {made}"
+            self.segment = created[1]
+        print(f"# {self.backend}: {contacts:,} contacts, generated in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+
+
+def client_command(base: Base) -> list[str]:
     """The database client counting the same contacts (no header, bare number)."""
-    url = engine.url
-    if backend == "sqlite":
-        return [CLIENTS[backend], str(url.database), BARE_COUNT]
+    url = base.engine.url
+    if base.backend == "sqlite":
+        return [CLIENTS["sqlite"], str(url.database), BARE_COUNT]
     plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return [CLIENTS[backend], plain, "-X", "-A", "-t", "-c", BARE_COUNT]
+    return [CLIENTS["postgresql"], plain, "-X", "-A", "-t", "-c", BARE_COUNT]
 
 
-def build(engine: Engine, contacts: int) -> tuple[dict[str, str], str]:
-    """Generate the contacts and an empty segment with the real commands: the process
-    environment and the segment's number."""
-    engine.dispose()  # the generator's bulk connection wants the SQLite file to itself
-    env = {**os.environ, "RAPPORT_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-           "RAPPORT_USER_ID": "BENCH"}
-    started = time.perf_counter()
-    run([RAPPORT, "demo", "--contacts", str(contacts)], env)
-    created = re.search(r"Created segment (\S+) ", run([RAPPORT, "segments", "create"], env)[1])
-    assert created, "segments create printed no segment number"
-    print(f"# {contacts:,} contacts generated in {time.perf_counter() - started:.1f} s",
-          flush=True)
-    return env, created[1]
+def driver_command(base: Base) -> list[str]:
+    """Python counting the same contacts with its driver and nothing else (a floor)."""
+    url = base.engine.url
+    if base.backend == "sqlite":
+        connect = f"import sqlite3; conn = sqlite3.connect({str(url.database)!r})"
+    else:
+        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        connect = f"import psycopg; conn = psycopg.connect({plain!r})"
+    return [PYTHON, "-c", f"{connect}; print(conn.execute({BARE_COUNT!r}).fetchone()[0])"]
 
 
-def bench_preview(backend: str, contacts: int, runs: int) -> None:
-    """(b) a preview count in its own process against the database client's count."""
+def bench_preview(base: Base, runs: int) -> None:
+    """(b) a preview count in its own process against the database client's count, and the
+    floors of (c) against the same client."""
+    client = CLIENTS[base.backend]
+    preview = [RAPPORT, "segments", "preview", base.segment, "--action", "add",
+               "--filter", FILTER]
+    seconds, base_seconds, shown, counted = medians(preview, client_command(base), runs,
+                                                    base.env)
+    found = re.search(r"would add (\d+) line", shown)
+    assert found and int(found[1]) == int(counted.strip()), (shown, counted)
+    rows = int(counted)
+    line(f"rapport segments preview, {base.contacts:,} contacts", base.backend, rows, seconds,
+         f"{client} SELECT count(*)", base_seconds,
+         "≤ 1.5× " + ("(met)" if seconds <= 1.5 * base_seconds else "(missed)"))
+    seconds, base_seconds, _, driver_counted = medians(driver_command(base), client_command(base),
+                                                       runs, base.env)
+    assert int(driver_counted) == rows, (driver_counted, counted)
+    line(f"floor: python + driver count, {base.contacts:,} contacts", base.backend, rows, seconds,
+         f"{client} SELECT count(*)", base_seconds, "-")
+    loads = [PYTHON, "-c", PREVIEW_LOADS.format(driver=DRIVERS[base.backend])]
+    seconds, base_seconds, _, _ = medians(loads, client_command(base), runs, base.env)
+    line(f"floor: what the preview loads, {base.contacts:,} contacts", base.backend, rows,
+         seconds, f"{client} SELECT count(*)", base_seconds, "-")
+
+
+def bench_engine(backend: str, sizes: Sequence[int], runs: int) -> None:
+    """(b) and (c) on one database of ``backend`` grown through ``sizes``."""
     if shutil.which(CLIENTS[backend]) is None:
         print(f"# {CLIENTS[backend]} is not installed: {backend} preview skipped", flush=True)
         return
     with fresh_engine(backend, "startup") as engine:
-        env, segment = build(engine, contacts)
-        preview = [RAPPORT, "segments", "preview", segment, "--action", "add", "--filter", FILTER]
-        seconds, base, shown, counted = medians(preview, client_command(backend, engine), runs,
-                                                env)
-        found = re.search(r"would add (\d+) line", shown)
-        assert found and int(found[1]) == int(counted.strip()), (shown, counted)
-        line("rapport segments preview", backend, int(counted), seconds,
-             f"{CLIENTS[backend]} SELECT count(*)", base,
-             "≤ 1.5× " + ("(met)" if seconds <= 1.5 * base else "(missed)"))
+        engine.dispose()  # the generator's bulk connection wants the SQLite file to itself
+        url = engine.url.render_as_string(hide_password=False)
+        base = Base(backend, engine, {**os.environ, "RAPPORT_DATABASE_URL": url,
+                                      "RAPPORT_USER_ID": "BENCH"})
+        for size in sizes:
+            base.grow(size)
+            bench_preview(base, runs)
+
+
+def sizes_of(text: str) -> list[int]:
+    """``100000,1000000`` → the growing sizes of the database."""
+    sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give contact counts ≥ 1, e.g. 100000,1000000")
+    return sizes
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the start-up benchmark and print its result lines and the command to reproduce them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--contacts", type=sizes_of, default=[100_000, 1_000_000],
+                        help="database sizes, comma-separated (default 100000,1000000)")
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args(argv)
@@ -137,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     print("name | backend | rows | median | baseline median | ratio | target", flush=True)
     bench_help(args.runs)
     for backend in backends(args.engines):
-        bench_preview(backend, args.contacts, args.runs)
+        bench_engine(backend, args.contacts, args.runs)
     print(f"# {machine_load()}", flush=True)
 
 

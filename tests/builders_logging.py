@@ -14,6 +14,7 @@ from sqlalchemy import Integer, String, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from rapport.db import models as m
+from rapport.services.tables import LINE_FIELDS, MEMBERSHIP
 from tests.conftest import WORK_DATE
 
 
@@ -98,15 +99,21 @@ def line_defaults(session: Session, header: m.SegmentHeader, contact_no: str) ->
 
 def add_line(session: Session, header: m.SegmentHeader, contact_no: str | None,
              **overrides: Any) -> m.SegmentLine:
-    """Append a line (last line no. + 10 000) defaulted per §3.2, then apply ``overrides``."""
+    """Append a line (last line no. + 10 000) defaulted per §3.2, then apply ``overrides``.
+
+    The line is written as a personalised line: its membership row and a data row holding the
+    values computed here (from the template's language rows), whatever the header shows."""
     last = session.scalar(select(func.max(m.SegmentLine.line_no))
                           .where(m.SegmentLine.segment_no == header.no)) or 0
     line_no = overrides.pop("line_no", last + 10000)
     values = line_defaults(session, header, contact_no) if contact_no else {
         "description": header.description, "salesperson_code": header.salesperson_code}
     values.update(overrides)
-    line = m.SegmentLine(segment_no=header.no, line_no=line_no, **values)
+    own = {k: v for k, v in values.items() if k in MEMBERSHIP}
+    data = {k: v for k, v in values.items() if k not in MEMBERSHIP}
+    line = m.SegmentLine(segment_no=header.no, line_no=line_no, **own)
     session.add(line)
+    session.add(m.SegmentLineData(segment_no=header.no, line_no=line_no, **data))
     session.flush()
     return line
 
@@ -159,11 +166,13 @@ def bulk_segment(session: Session, no: str, count: int, *, template_code: str = 
         ["no", "type", "name", "search_name", "email", "correspondence_type", "salesperson_code"],
         select(contact_no, literal("Person"), literal("Bulk ") + contact_no, contact_no,
                contact_no + literal("@bulk.test"), literal("Email"), literal("SP1"))))
-    seq2 = _numbers(count)
-    columns = {"segment_no": literal(no), "line_no": seq2.c.i * 10000,
-               "contact_no": literal(prefix) + cast(seq2.c.i, String)}
-    columns.update({k: literal(v) for k, v in defaults.items()})
-    session.execute(insert(m.SegmentLine).from_select(list(columns), select(*columns.values())))
+    for model, names in ((m.SegmentLine, MEMBERSHIP), (m.SegmentLineData, LINE_FIELDS)):
+        seq2 = _numbers(count)
+        columns = {"segment_no": literal(no), "line_no": seq2.c.i * 10000}
+        if model is m.SegmentLine:
+            columns["contact_no"] = literal(prefix) + cast(seq2.c.i, String)
+        columns.update({k: literal(v) for k, v in defaults.items() if k in names})
+        session.execute(insert(model).from_select(list(columns), select(*columns.values())))
     session.flush()
     return header
 
@@ -186,7 +195,8 @@ def line_defaults_for_bulk(session: Session, header: m.SegmentHeader) -> dict[st
     )
 
 
-SNAPSHOT_TABLES = (m.SegmentHeader, m.SegmentLine, m.SegmentCriteriaLine, m.LoggedSegment,
+SNAPSHOT_TABLES = (m.SegmentHeader, m.SegmentLine, m.SegmentLineData, m.SegmentCriteriaLine,
+                   m.LoggedSegment,
                    m.CampaignEntry, m.InteractionLogEntry, m.InterLogEntryCommentLine,
                    m.Attachment)
 

@@ -12,7 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
-from rapport.services.segments import SegmentInput, add_line, create_segment
+from rapport.services.segments import (
+    LineView,
+    SegmentInput,
+    add_line,
+    create_segment,
+    resolved_lines,
+)
 from tests.conftest import TxFactory
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -49,19 +55,16 @@ def make_segment(
     return no
 
 
-def lines(factory: sessionmaker[Session], segment_no: str) -> list[m.SegmentLine]:
-    """The segment's lines by line number (detached, read-only)."""
+def lines(factory: sessionmaker[Session], segment_no: str) -> list[LineView]:
+    """The segment's lines by line number, each with every field as it shows (resolved)."""
     with factory() as session:
-        found = session.scalars(
-            select(m.SegmentLine)
-            .where(m.SegmentLine.segment_no == segment_no)
+        return list(session.execute(
+            resolved_lines().where(m.SegmentLine.segment_no == segment_no)
             .order_by(m.SegmentLine.line_no)
-        ).all()
-        session.expunge_all()
-        return list(found)
+        ).all())
 
 
-def line_of(factory: sessionmaker[Session], segment_no: str, contact_no: str) -> m.SegmentLine:
+def line_of(factory: sessionmaker[Session], segment_no: str, contact_no: str) -> LineView:
     """The (first) line of a contact in a segment."""
     found = [x for x in lines(factory, segment_no) if x.contact_no == contact_no]
     assert found, f"no line for {contact_no} in {segment_no}"

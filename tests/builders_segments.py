@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
 from rapport.domain.criteria import FilterText, filter_texts
-from rapport.services.tables import CRITERIA, HISTORY, LINE
+from rapport.services.segments import resolved_lines
+from rapport.services.tables import CRITERIA, HISTORY, HISTORY_DATA, LINE
 from tests.builders import unique
 from tests.conftest import WORK_DATE
 
@@ -112,14 +113,17 @@ def contacts(factory: Factory, segment_no: str = "S1") -> list[str | None]:
 
 
 def state(factory: Factory, segment_no: str = "S1") -> dict[str, list[tuple[Any, ...]]]:
-    """Everything about a segment that a criteria verb may change: lines, log, journal."""
+    """Everything about a segment that a criteria verb may change: its lines as they show
+    (resolved), the log, and the journal (narrow rows and personalised data)."""
     with factory() as s:
 
         def rows(table: Any) -> list[tuple[Any, ...]]:
             query = select(table).where(table.c.segment_no == segment_no)
             return [tuple(r) for r in s.execute(query.order_by(*table.primary_key.columns))]
 
-        return {"lines": rows(LINE), "criteria": rows(CRITERIA), "history": rows(HISTORY)}
+        shown = resolved_lines().where(LINE.c.segment_no == segment_no).order_by(LINE.c.line_no)
+        return {"lines": [tuple(r) for r in s.execute(shown)], "criteria": rows(CRITERIA),
+                "history": rows(HISTORY) + rows(HISTORY_DATA)}
 
 
 def criteria_rows(factory: Factory, segment_no: str = "S1") -> list[m.SegmentCriteriaLine]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,11 +22,18 @@ class Settings(BaseSettings):
     port: int = 8000
     attachment_storage_dir: str | None = None
     busy_timeout_ms: int = 30_000
+    #: A fixed work date for every command (training, reproducible examples); default: today.
+    work_date: dt.date | None = None
+    #: Where the CLI writes the details of an internal error (default: the user's state folder).
+    log_file: str | None = None
 
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone name
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):  # the first is a KeyError: not reported
+            raise ValueError(f"{value!r} is not a known time zone, e.g. Europe/Oslo") from None
         return value
 
     @field_validator("database_url")
@@ -37,8 +44,8 @@ class Settings(BaseSettings):
         return value
 
     def today(self) -> dt.date:
-        """Today in the configured time zone: the default work date (K18)."""
-        return dt.datetime.now(ZoneInfo(self.time_zone)).date()
+        """The default work date (K18): RAPPORT_WORK_DATE, else today in the time zone."""
+        return self.work_date or dt.datetime.now(ZoneInfo(self.time_zone)).date()
 
 
 @lru_cache(maxsize=1)

@@ -11,11 +11,13 @@ specific message without knowing the operation.
     │   └── ImportValidationError   a contact file with bad rows (every row reported)
     ├── NotFoundError            a referenced record does not exist (E07 and friends, HTTP 404)
     ├── ConflictError            the operation conflicts with the current state (HTTP 409)
-    │   └── ConcurrencyError        another transaction got there first (e.g. logging twice)
+    │   ├── ConcurrencyError        another transaction got there first (e.g. logging twice)
+    │   └── DuplicateContactError   a new contact like stored ones, named (services.contacts)
     ├── RuleViolationError       a business rule refuses the change (E30, E31, E32 … HTTP 422)
     ├── DatabaseUnavailableError the database cannot serve the use case now: busy with another
     │                            change, unreachable, full, read-only, missing or behind the
     │                            code's schema (HTTP 503); names the database, never the SQL
+    ├── SettingsError            a RAPPORT_* setting that cannot be used (CLI exit 1)
     └── MultipleErrors           several problems found at once (K11), each one a RapportError
 """
 
@@ -149,6 +151,12 @@ class DatabaseUnavailableError(RapportError):
     def __init__(self, message: str, *, reason: str, retry: bool = False) -> None:
         super().__init__(message, reason=reason)
         self.retry = retry
+
+
+class SettingsError(RapportError):
+    """A setting (RAPPORT_* or .env) that cannot be used: which one and why."""
+
+    code = "SETTINGS"
 
 
 class MultipleErrors(RapportError):

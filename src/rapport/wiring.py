@@ -19,14 +19,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.config import Settings
 from rapport.db.engine import make_engine
-from rapport.db.failures import describe
 from rapport.db.schema import HEAD, revision_of
 from rapport.db.session import session_factory
 from rapport.errors import DatabaseUnavailableError
@@ -71,9 +69,12 @@ class Rapport:
     ) -> Iterator[Ctx]:
         """One use case in one transaction, as ``user_id`` on ``work_date`` (settings' defaults).
 
-        ``readonly`` use cases never wait for a writer (see services.context.transaction).
+        ``readonly`` use cases never wait for a writer (see services.context.transaction). The
+        process's first use case first checks the schema, inside the use case's transaction:
+        one connection, and a reader takes no write lock to check.
         """
-        self.check_schema()
+        if not self._schema_checked:
+            self._refuse_missing_file()
         with transaction(
             self._factory,
             user_id=user_id or self.settings.user_id,
@@ -81,23 +82,29 @@ class Rapport:
             now=now,
             readonly=readonly,
         ) as ctx:
+            if not self._schema_checked:
+                self._check_revision(ctx.session.connection())
             yield ctx
 
     def check_schema(self) -> None:
         """Refuse a database that is missing, empty or behind the code (once per process)."""
-        if self._schema_checked:
-            return
-        where = self._url.render_as_string(hide_password=True)
+        if not self._schema_checked:
+            with self.use_case(readonly=True):
+                pass
+
+    def _refuse_missing_file(self) -> None:
+        """A SQLite file that does not exist is refused before connecting would create it."""
         if _missing_file(self._url):
+            where = self._url.render_as_string(hide_password=True)
             raise DatabaseUnavailableError(
                 f"No rapport database at {where}; run `rapport db upgrade` to create it",
                 reason="no database",
             )
-        try:
-            with self._engine.connect() as conn:
-                revision = revision_of(conn)
-        except OperationalError as exc:
-            raise describe(exc, self._url) from exc
+
+    def _check_revision(self, conn: Connection) -> None:
+        """Refuse a database without rapport's schema or behind the code."""
+        where = self._url.render_as_string(hide_password=True)
+        revision = revision_of(conn)
         if revision is None:
             raise DatabaseUnavailableError(
                 f"No rapport database at {where}; run `rapport db upgrade` to create it",

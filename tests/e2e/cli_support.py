@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from rapport.cli import common
 from rapport.cli.main import main
 
 RAPPORT = str(Path(sys.executable).with_name("rapport"))
+#: Where the commands tests run log an internal error unless the test says otherwise: not in
+#: the user's own state folder (an empty RAPPORT_LOG_FILE means the default place).
+TEST_LOG = Path(tempfile.gettempdir()) / f"rapport-tests-{os.getuid()}" / "rapport.log"
 #: Wide enough that no table or message wraps, like COLUMNS=250 for the real executable.
 WIDTH = 250
 
@@ -36,12 +40,15 @@ def reset_cli_caches() -> None:
 def run_real(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """The installed ``rapport`` executable in a new process, with ``env`` added to os.environ."""
     return subprocess.run([RAPPORT, *args], env={**os.environ, "COLUMNS": str(WIDTH),
-                                                 "NO_COLOR": "1", **env},
+                                                 "NO_COLOR": "1",
+                                                 "RAPPORT_LOG_FILE": str(TEST_LOG), **env},
                           capture_output=True, text=True, timeout=120)
 
 
-def run_main(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """``rapport ARGS`` through the entry point ``main()`` in this process, ``env`` set meanwhile.
+def run_main(env: Mapping[str, str], *args: str,
+             input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``rapport ARGS`` through the entry point ``main()`` in this process, ``env`` set meanwhile
+    and ``input`` (if any) on its standard input.
 
     Same result shape as ``run_real``: the exit status, stdout and stderr as text. The cached
     settings and engine are forgotten afterwards, as a new process would start without them.
@@ -50,7 +57,8 @@ def run_main(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[
     saved_argv, saved_widths = sys.argv, (common.console._width, common.err_console._width)
     common.console._width = common.err_console._width = WIDTH
     reset_cli_caches()
-    with CliRunner().isolation(env={**env, "NO_COLOR": "1"}) as (out, err, _):
+    isolated = {"RAPPORT_LOG_FILE": str(TEST_LOG), **env, "NO_COLOR": "1"}
+    with CliRunner().isolation(input=input, env=isolated) as (out, err, _):
         sys.argv = [RAPPORT, *args]
         try:
             main()

@@ -1,19 +1,23 @@
-"""The root command lists every business area without importing it and loads an area when used.
+"""The root command lists every business area without importing it and loads an area when used,
+with the garbage collector resting meanwhile.
 
-See ``rapport.cli.registry``. These tests start the real ``rapport`` executable: what they guard
-(what a fresh process imports, each area loading first in its own process) only shows there.
+See ``rapport.cli.registry`` and ``rapport.cli.startup``. These tests start real processes: what
+they guard (what a fresh process imports, each area loading first in its own process, the
+collector of a process started for one command) only shows there.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from rapport.cli.registry import AREAS, area_app
-from tests.e2e.cli_support import WIDTH, run_real
+from tests.e2e.cli_support import WIDTH, run_main, run_real
 
 #: Modules ``rapport --help`` must not import: the areas' CLI modules, services, the database
 #: layer and the heavy libraries behind them.
@@ -62,3 +66,57 @@ def test_a_group_loads_first_in_a_fresh_process(group: str) -> None:
     done = run_real({}, group, "--help")
     assert done.returncode == 0, done.stderr
     assert f"Usage: rapport {group} [OPTIONS]" in done.stdout
+
+
+#: After one command in a process started for it: is the collector on, and how many objects did
+#: start-up move to its permanent generation (see rapport.cli.startup)?
+COLLECTOR_PROBE = """
+import gc, sys
+from rapport.cli.main import main
+try:
+    main()
+except SystemExit:
+    pass
+print(gc.isenabled(), gc.get_freeze_count(), file=sys.stderr)
+"""
+
+
+def _collector_after(*args: str) -> tuple[str, int]:
+    done = subprocess.run([sys.executable, "-c", COLLECTOR_PROBE, *args], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 0, done.stderr
+    enabled, frozen = done.stderr.splitlines()[-1].split()
+    return enabled, int(frozen)
+
+
+def test_a_command_starts_with_what_its_area_loaded_frozen() -> None:
+    enabled, frozen = _collector_after("segments", "--help")
+    assert enabled == "True"
+    assert frozen > 50_000  # the segments area, SQLAlchemy and the models: ~100,000 objects
+
+
+def test_the_command_itself_runs_with_the_collector_on(tmp_path: Path) -> None:
+    """A long command (an import, ``demo --contacts``) collects its garbage as usual."""
+    probe = COLLECTOR_PROBE.replace("from rapport.cli.main import main", (
+        "from rapport.wiring import Rapport\n"
+        "def upgrade(self, revision='head'):\n"
+        "    print('during', gc.isenabled(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
+        "Rapport.upgrade = upgrade\n"
+        "from rapport.cli.main import main"))
+    env = {**os.environ, "RAPPORT_DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}"}
+    done = subprocess.run([sys.executable, "-c", probe, "db", "upgrade"], capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "during True True" in done.stderr.splitlines()
+
+
+def test_a_process_whose_command_never_starts_freezes_nothing() -> None:
+    assert _collector_after("--help") == ("True", 0)
+    assert _collector_after("no-such-area") == ("True", 0)
+
+
+def test_commands_run_in_a_test_process_leave_its_collector_alone() -> None:
+    frozen = gc.get_freeze_count()
+    done = run_main({}, "segments", "--help")
+    assert done.returncode == 0, done.stderr
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

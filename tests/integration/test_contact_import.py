@@ -524,7 +524,7 @@ def test_a_cell_beyond_what_the_reader_holds_refuses_the_file_by_row(
     assert snapshot(fixture_db) == before
 
 
-_CELLS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+_CELLS = st.text(st.characters(codec="utf-8", exclude_characters="\x00"),
                  max_size=12)
 
 
@@ -547,3 +547,13 @@ def test_the_csv_reader_reads_back_what_a_csv_writer_wrote_whatever_the_chunks(
             read = list(source)
         assert source.bytes_read == path.stat().st_size
     assert read == rows
+
+
+def test_rejected_rows_need_an_existing_folder(fixture_db: sessionmaker[Session], tx: TxFactory,
+                                               tmp_path: Path) -> None:
+    before = snapshot(fixture_db)
+    with pytest.raises(ValidationError) as caught:
+        _import(tx, write_csv(tmp_path / "c.csv", HEADER, GOOD), skip_invalid=True,
+                rejected_path=tmp_path / "missing" / "bad.csv")
+    assert (caught.value.field, caught.value.reason) == ("rejected_path", "no such folder")
+    assert snapshot(fixture_db) == before

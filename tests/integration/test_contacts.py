@@ -37,7 +37,7 @@ def world(factory: SF) -> SF:
 
 def _create(tx: TxFactory, no: str | None = None, **kw: Any) -> str:
     with tx() as ctx:
-        return contacts.create_contact(ctx, ContactInput(no=no, **kw)).no
+        return contacts.create_contact(ctx, ContactInput(no=no, **kw)).contact.no
 
 
 def _company(tx: TxFactory, world: SF, no: str = "C1", **kw: Any) -> str:
@@ -494,7 +494,8 @@ def test_scenario_78_delete_after_segment_is_gone(tx: TxFactory, fixture_db: SF)
         RuleViolationError,
         code="E30",
     )
-    with fixture_db.begin() as s:
+    with fixture_db.begin() as s:  # lines have no foreign key to their header (migration 0002)
+        s.execute(delete(m.SegmentLine).where(m.SegmentLine.segment_no == segment))
         s.execute(delete(m.SegmentHeader).where(m.SegmentHeader.no == segment))
     with tx() as ctx:
         contacts.delete_contact(ctx, "P3")

@@ -21,8 +21,9 @@ from rapport.services.demo import (
     generate_contacts,
     seed_demo,
 )
+from rapport.services.interactions import campaign_statistics, interaction_statistics
 from tests.builders_contact_files import count, snapshot
-from tests.conftest import TxFactory
+from tests.conftest import WORK_DATE, TxFactory
 
 
 def _seed(tx: TxFactory, **options: bool) -> object:
@@ -85,6 +86,43 @@ def test_demo_letters_are_word_documents_with_merge_fields(factory: sessionmaker
     assert body is not None and b"{{Contact_Name}}" in body
 
 
+def test_demo_records_segments_logged_segments_and_interactions_through_the_verbs(
+        factory: sessionmaker[Session], tx: TxFactory) -> None:
+    summary = _seed(tx)
+    assert (summary.segments, summary.logged_segments,  # type: ignore[attr-defined]
+            summary.interactions, summary.postponed) == (2, 3, 137, 1)  # type: ignore[attr-defined]
+    with factory() as session:
+        working = session.execute(select(m.SegmentHeader.no, m.SegmentHeader.date).order_by(
+            m.SegmentHeader.no)).all()
+        logged = session.execute(select(
+            m.LoggedSegment.segment_no, m.LoggedSegment.creation_date,
+            select(func.count()).where(
+                m.InteractionLogEntry.logged_segment_entry_no == m.LoggedSegment.entry_no)
+            .scalar_subquery()).order_by(m.LoggedSegment.entry_no)).all()
+        by_segment = dict(session.execute(
+            select(m.SegmentLine.segment_no, func.count()).group_by(m.SegmentLine.segment_no)
+        ).tuples().all())
+        actions = session.scalar(select(func.count()).select_from(m.SegmentCriteriaLine).where(
+            m.SegmentCriteriaLine.type == "Action"))
+    assert working == [("SEG00001", WORK_DATE), ("SEG00002", WORK_DATE)]
+    assert set(by_segment) == {"SEG00001", "SEG00002"} and min(by_segment.values()) > 10
+    assert actions == 4  # two criteria steps each, undoable with `segments undo`
+    assert logged == [("SEG00003", WORK_DATE - dt.timedelta(days=180), 96),
+                      ("SEG00004", WORK_DATE - dt.timedelta(days=20), 31),
+                      ("SEG00005", WORK_DATE - dt.timedelta(days=7), 7)]
+    assert count(factory, m.CampaignEntry) == 3  # two logged segments, one manual "Interactions"
+    assert count(factory, m.InteractionLogEntry, m.InteractionLogEntry.postponed) == 1
+    assert count(factory, m.InteractionLogEntry, m.InteractionLogEntry.evaluation != "") == 6
+    assert count(factory, m.InterLogEntryCommentLine) == 3
+    with tx() as ctx:
+        groups = interaction_statistics(ctx, "group")
+        spring = campaign_statistics(ctx, "CP0001")
+    assert [(g.key, g.no_of_interactions) for g in groups] == [
+        ("EMAIL", 96), ("LETTER", 31), ("MEETING", 1), ("PHONE", 9)]
+    assert (spring.no_of_interactions, spring.target_contacts_contacted,
+            spring.contacts_responded) == (32, 31, 1)
+
+
 def test_demo_refuses_a_database_with_contacts_unless_if_empty(
         factory: sessionmaker[Session], tx: TxFactory) -> None:
     _seed(tx)
@@ -92,9 +130,13 @@ def test_demo_refuses_a_database_with_contacts_unless_if_empty(
     with pytest.raises(ConflictError) as caught:
         _seed(tx)
     assert "already has" in caught.value.message
+    activity = [count(factory, model) for model in (m.SegmentLine, m.LoggedSegment,
+                                                     m.InteractionLogEntry, m.CampaignEntry)]
     summary = _seed(tx, if_empty=True)
     assert not summary.seeded and summary.existing_contacts > 0  # type: ignore[attr-defined]
     assert snapshot(factory) == before
+    assert [count(factory, model) for model in (m.SegmentLine, m.LoggedSegment,
+                                                m.InteractionLogEntry, m.CampaignEntry)] == activity
 
 
 def test_demo_data_is_deterministic() -> None:

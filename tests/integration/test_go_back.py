@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import NotFoundError, RuleViolationError
@@ -14,8 +13,7 @@ from rapport.services.criteria import (
     refine_contacts,
     reset_criteria,
 )
-from rapport.services.segments import action_count
-from rapport.services.tables import LINE
+from rapport.services.segments import LineFieldChanges, action_count, update_line
 from tests.builders_segments import contacts, filters, lines, make_segment, state
 from tests.conftest import TxFactory
 
@@ -32,8 +30,8 @@ def test_undo_several_steps_in_order_is_exact(
     make_segment(fixture_db, template="T-LET")
     with tx() as ctx:
         add_contacts(ctx, "S1", filters("Mailing Group.code=NEWS"), ignore_exclusion=True)
-    with fixture_db.begin() as s:  # per-line data that exact undo must bring back
-        s.execute(update(LINE).where(LINE.c.contact_no == "P3").values(description="For Dora"))
+    with tx() as ctx:  # per-line data that exact undo must bring back
+        update_line(ctx, "S1", 10000, LineFieldChanges(description="For Dora"))
     after_step_1 = state(fixture_db)
     assert lines(fixture_db) == [(10000, "P3"), (20000, "P11"), (30000, "X1")]
     with tx() as ctx:

@@ -18,6 +18,7 @@ from rapport.errors import (
     ValidationError,
 )
 from rapport.services.log import log_segment
+from rapport.services.segments import resolved_lines
 from tests.builders import make_contact
 from tests.builders_logging import (
     add_line,
@@ -378,7 +379,7 @@ def test_scenario_59_follow_up_segment(fixture_db: SF, tx: TxFactory) -> None:
         assert (header.description, header.campaign_no, header.salesperson_code) == (
             "Follow-up on segment SEG0001", "CP1", "SP1")
         assert (header.date, header.interaction_template_code) == (dt.date(2025, 3, 11), None)
-        lines = s.scalars(select(m.SegmentLine).where(m.SegmentLine.segment_no == "SEG0002")
+        lines = s.execute(resolved_lines().where(m.SegmentLine.segment_no == "SEG0002")
                           .order_by(m.SegmentLine.line_no)).all()
         assert [(ln.contact_no, ln.campaign_no) for ln in lines] == [("P11", "CP1"),
                                                                      ("P3", "CP1")]

@@ -57,6 +57,31 @@ def test_a_reader_finishes_while_a_writer_holds_the_lock(rapport: Rapport) -> No
         assert [p.code for p in list_salespeople(ctx)] == ["NEW", "OLD"]
 
 
+def test_a_new_process_reads_while_a_writer_holds_the_lock(rapport: Rapport) -> None:
+    """The first use case of a process checks the schema: a reader checks without a write lock."""
+    started, release = threading.Event(), threading.Event()
+    writer = threading.Thread(target=_hold_a_write, args=(rapport, started, release))
+    writer.start()
+    seen: list[list[str]] = []
+    try:
+        assert started.wait(PATIENCE_S)
+        with for_url(rapport.engine.url.render_as_string(hide_password=False)) as other:
+
+            def read() -> None:
+                with other.use_case(readonly=True) as ctx:
+                    seen.append([p.code for p in list_salespeople(ctx)])
+
+            reader = threading.Thread(target=read)
+            reader.start()
+            reader.join(PATIENCE_S)
+            finished_while_held = not reader.is_alive() and not release.is_set()
+    finally:
+        release.set()
+        writer.join(PATIENCE_S)
+    assert finished_while_held
+    assert seen == [[]]  # the snapshot before the writer's change
+
+
 def test_a_read_only_use_case_cannot_write(rapport: Rapport) -> None:
     refused = (DBAPIError, DatabaseUnavailableError)
     with pytest.raises(refused), rapport.use_case(readonly=True) as ctx:

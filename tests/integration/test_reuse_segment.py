@@ -17,7 +17,7 @@ from rapport.services.criteria import (
     reuse_logged_segment,
     save_criteria,
 )
-from rapport.services.tables import LINE
+from rapport.services.segments import resolved_lines
 from tests.builders_segments import (
     contacts,
     criteria_rows,
@@ -40,7 +40,8 @@ def _logged(factory: sessionmaker[Session], *entries: tuple[str, dict[str, objec
 
 def _campaigns(factory: sessionmaker[Session]) -> list[str | None]:
     with factory() as s:
-        return list(s.scalars(select(LINE.c.campaign_no).order_by(LINE.c.line_no)))
+        line = resolved_lines().subquery()
+        return list(s.scalars(select(line.c.campaign_no).order_by(line.c.line_no)))
 
 
 def test_reuse_segment_takes_each_entrys_contact_and_campaign(

@@ -14,11 +14,14 @@ from rapport.domain.enums import CriteriaAction, CriteriaSection
 from rapport.errors import RuleViolationError
 from rapport.services.criteria import go_back, reset_criteria
 from rapport.services.segments import (
+    LineFieldChanges,
     LineSource,
     action_count,
     delete_lines,
     insert_lines,
     record_action,
+    resolved_lines,
+    update_line,
 )
 from rapport.services.tables import LINE
 from tests.conftest import WORK_DATE, TxFactory
@@ -90,7 +93,7 @@ def test_new_lines_are_defaulted_from_header_and_contact(
     _segment(fixture_db)
     assert _add(tx, "P11", "P12", "C2", "P3") == 4
     with fixture_db() as s:
-        p11 = s.scalars(select(m.SegmentLine).where(m.SegmentLine.contact_no == "P11")).one()
+        p11 = s.execute(resolved_lines().where(LINE.c.contact_no == "P11")).one()
         assert (p11.contact_company_no, p11.salesperson_code, p11.description) == (
             "C1",
             "SP1",
@@ -108,7 +111,7 @@ def test_new_lines_are_defaulted_from_header_and_contact(
         assert types == {"P11": "Email", "P12": "Hard Copy", "C2": "Hard Copy", "P3": "Email"}
         langs = dict(s.execute(select(LINE.c.contact_no, LINE.c.language_code)).tuples().all())
         assert langs == {"P11": "", "P12": "DEU", "C2": "", "P3": ""}
-        p12 = s.scalars(select(m.SegmentLine).where(m.SegmentLine.contact_no == "P12")).one()
+        p12 = s.execute(resolved_lines().where(LINE.c.contact_no == "P12")).one()
         assert p12.subject == "subject DEU" and p12.attachment_no is not None
 
 
@@ -144,8 +147,8 @@ def test_go_back_restores_deleted_lines_exactly_and_removes_only_inserted_ones(
 ) -> None:
     _segment(fixture_db)
     _add(tx, "P3", "P11", "X1")
-    with fixture_db.begin() as s:  # a per-line override that undo must bring back
-        s.execute(LINE.update().where(LINE.c.contact_no == "P3").values(description="Personal"))
+    with tx() as ctx:  # a per-line override that undo must bring back
+        update_line(ctx, "S1", 10000, LineFieldChanges(description="Personal"))
     with tx() as ctx:
         ref = record_action(ctx, "S1", CriteriaAction.REFINE)
         assert delete_lines(ctx, "S1", LINE.c.contact_no != "P11", ref) == 2
@@ -160,9 +163,10 @@ def test_go_back_restores_deleted_lines_exactly_and_removes_only_inserted_ones(
         assert go_back(ctx, "S1") == 1
     assert _lines(fixture_db) == [(10000, "P3"), (20000, "P11"), (30000, "X1")]
     with fixture_db() as s:
-        desc = s.scalar(select(LINE.c.description).where(LINE.c.contact_no == "P3"))
-        assert desc == "Personal"
+        p3 = s.execute(resolved_lines().where(LINE.c.contact_no == "P3")).one()
+        assert p3.description == "Personal" and p3.personalised
         assert s.scalar(select(func.count()).select_from(m.SegmentHistory)) == 0
+        assert s.scalar(select(func.count()).select_from(m.SegmentHistoryData)) == 0
     with tx() as ctx:
         assert go_back(ctx, "S1") == 0
     assert _lines(fixture_db) == []

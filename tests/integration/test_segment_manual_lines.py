@@ -32,7 +32,7 @@ from rapport.services.segments import (
     update_line,
     upload_line_attachment,
 )
-from rapport.services.tables import LINE_DATA
+from rapport.services.tables import LINE_FIELDS, MEMBERSHIP
 from rapport.services.templates import AttachmentUpload
 from tests.builders_segment_header import (
     header_languages,
@@ -56,7 +56,8 @@ def _criteria(factory: SF, no: str) -> list[tuple[str, str, str, str]]:
 
 
 def _line_data(factory: SF, no: str) -> list[tuple[object, ...]]:
-    return [(x.line_no, *(getattr(x, c) for c in LINE_DATA)) for x in lines(factory, no)]
+    fields = [*MEMBERSHIP, *LINE_FIELDS]
+    return [(x.line_no, *(getattr(x, c) for c in fields)) for x in lines(factory, no)]
 
 
 def _languages(factory: SF, no: str) -> list[tuple[object, ...]]:
@@ -365,10 +366,12 @@ def test_attachment_actions_refused_with_word_template_e22(fixture_db: SF, tx: T
     no = make_segment(tx, template="T-CALL", contacts=("P11",))
     with fixture_db.begin() as s:
         s.add(m.WordTemplate(code="WT1", name="Letter"))
-        s.flush()
-        line = s.get(m.SegmentLine, (no, 10000))
-        assert line is not None
-        line.word_template_code = "WT1"
+    with tx() as ctx:  # the line gets data of its own, then a Word template in it
+        update_line(ctx, no, 10000, LineFieldChanges())
+    with fixture_db.begin() as s:
+        data = s.get(m.SegmentLineData, (no, 10000))
+        assert data is not None
+        data.word_template_code = "WT1"
     before = snapshot(fixture_db)
     for call in (
         lambda c: upload_line_attachment(c, no, 10000, AttachmentUpload("x.docx", b"x")),

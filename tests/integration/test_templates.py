@@ -585,7 +585,7 @@ def test_template_used_by_segments_or_setup_cannot_be_deleted(tx: TxFactory, wor
         s.add(m.Contact(no="C1", type="Company", company_no=None))
         s.flush()
         put_on_segment(s, "C1", "S1")
-        s.get(m.SegmentLine, ("S1", 10000)).interaction_template_code = "T1"  # type: ignore[union-attr]
+        s.add(m.SegmentLineData(segment_no="S1", line_no=10000, interaction_template_code="T1"))
         s.add(m.InteractionTemplateSetup(id=1, outg_calls="T2"))
     assert_refused(
         tx,

@@ -10,9 +10,14 @@ from rapport.domain.field_values import check_amount, check_minutes, check_optio
 from rapport.errors import ValidationError
 
 
-def test_amounts_are_rounded_to_cents_and_blank_is_zero() -> None:
-    assert check_amount("2.505", field="cost", record="Line 1") == Decimal("2.50")
+def test_amounts_are_taken_to_the_cent_and_blank_is_zero() -> None:
+    assert check_amount("2.5", field="cost", record="Line 1") == Decimal("2.50")
     assert check_amount(None, field="cost", record="Line 1") == Decimal("0.00")
+
+
+def test_amounts_with_more_than_two_decimals_are_refused_not_rounded() -> None:
+    with pytest.raises(ValidationError, match="at most 2 decimals, not '2.505'"):
+        check_amount("2.505", field="cost", record="Line 1")
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "NaN", True])

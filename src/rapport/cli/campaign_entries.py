@@ -8,13 +8,15 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
+from rapport.cli.options import CODE, MAX_NUMBER, NUMBER
 from rapport.services import campaigns as service
 
 app = typer.Typer(help="Campaign entries: list, cancel, un-cancel, delete canceled.",
                   no_args_is_help=True)
 
-EntryNos = Annotated[list[int], typer.Argument(help="Campaign entry numbers.")]
-Campaign = Annotated[str | None, typer.Option("--campaign", help="Campaign number.")]
+EntryNos = Annotated[list[int], typer.Argument(
+    metavar="ENTRY_NO", min=1, max=MAX_NUMBER, help="Campaign entry numbers.")]
+Campaign = Annotated[str | None, typer.Option("--campaign", metavar=CODE, help="Campaign No.")]
 
 
 @app.command("list")
@@ -22,8 +24,10 @@ def list_command(
     campaign: Campaign = None,
     canceled: Annotated[bool | None, typer.Option(
         "--canceled/--not-canceled", help="Only canceled / only not canceled ones.")] = None,
-    limit: Annotated[int, typer.Option(help="Rows per page.")] = 50,
-    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    limit: Annotated[int, typer.Option(
+        min=1, max=MAX_NUMBER, metavar=NUMBER, help="Rows per page.")] = 50,
+    offset: Annotated[int, typer.Option(
+        min=0, max=MAX_NUMBER, metavar=NUMBER, help="Rows to skip.")] = 0,
 ) -> None:
     """List campaign entries, newest first, with their interactions, cost and duration."""
     with use_case() as ctx:
@@ -64,10 +68,11 @@ def uncancel(entry_nos: EntryNos) -> None:
 @app.command("delete-canceled")
 def delete_canceled(
     entry_nos: Annotated[list[int] | None, typer.Argument(
+        metavar="ENTRY_NO", min=1, max=MAX_NUMBER,
         help="Campaign entry numbers (default: every canceled one).")] = None,
     campaign: Campaign = None,
 ) -> None:
-    """Delete canceled campaign entries with their interaction log entries (K14: properly)."""
+    """Delete canceled campaign entries with their interaction log entries."""
     with use_case() as ctx:
         result = service.delete_canceled(ctx, entry_nos or None, campaign_no=campaign)
     console.print(f"Deleted {result.campaign_entries} canceled campaign entr(y/ies) and "

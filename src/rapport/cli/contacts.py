@@ -1,4 +1,5 @@
-"""``rapport contacts``: Contacts: list, show, import and export (CSV/XLSX)."""
+"""``rapport contacts``: list, show, import and export (CSV/XLSX); create, set and delete are
+in ``contact_edits``."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from rapport.cli import contact_duplicates
 from rapport.cli.common import console, err_console, use_case
 from rapport.errors import ImportValidationError, RowProblem
 from rapport.services.contacts import (
@@ -22,21 +23,33 @@ from rapport.services.contacts import (
 )
 from rapport.services.contacts.files import export_contacts, import_contacts
 
-app = typer.Typer(help="Contacts: list, show, import and export (CSV/XLSX).", no_args_is_help=True)
+# create, set and delete are in contact_edits (the area's second module, see cli/registry.py).
+app = typer.Typer(
+    help="Contacts: list, show, create, change, delete, import and export (CSV/XLSX).",
+    no_args_is_help=True)
 
 SHOWN_PROBLEMS = 50
 
-TypeOpt = Annotated[str | None, typer.Option("--type", help="Company or Person.")]
-CompanyOpt = Annotated[str | None, typer.Option("--company", help="A company number: the "
-                                                "company and its persons.")]
-SearchOpt = Annotated[str | None, typer.Option("--search", help="Text in the name, number, "
-                                               "e-mail or city.")]
+TypeOpt = Annotated[str | None, typer.Option("--type", metavar="TYPE",
+                                             help="Company or Person.")]
+CompanyOpt = Annotated[str | None, typer.Option("--company", metavar="CODE", help="A company "
+                                                "number: the company and its persons.")]
+SearchOpt = Annotated[str | None, typer.Option("--search", metavar="TEXT", help="Text in the "
+                                               "name, number, e-mail or city.")]
 
 
 @contextmanager
 def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress callback drawing a bar on a terminal (nothing otherwise); the import reports
     bytes of the file, shown as a percentage."""
+    from rich.progress import (  # only import and export draw a bar; list and show do not
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (TextColumn(label), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True,
                   disable=not err_console.is_terminal) as bar:
@@ -51,8 +64,7 @@ def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 def _print_problems(problems: list[RowProblem]) -> None:
     table = Table("Row", "Column", "Value", "Problem", title="Rejected rows")
     for problem in problems[:SHOWN_PROBLEMS]:
-        table.add_row(str(problem.row), escape(problem.column), escape(problem.value),
-                      escape(problem.reason))
+        table.add_row(str(problem.row), problem.column, problem.value, problem.reason)
     err_console.print(table)
     if len(problems) > SHOWN_PROBLEMS:
         err_console.print(f"… and {len(problems) - SHOWN_PROBLEMS} more problems")
@@ -61,17 +73,19 @@ def _print_problems(problems: list[RowProblem]) -> None:
 @app.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="A .csv or .xlsx contact file.", exists=True,
-                                         dir_okay=False)],
+                                         dir_okay=False, metavar="FILE")],
     skip_invalid: Annotated[bool, typer.Option(
         "--skip-invalid", help="Import the good rows; write the bad ones to a file.")] = False,
     rejected_file: Annotated[Path | None, typer.Option(
-        "--rejected-file", help="Where --skip-invalid writes the rejected rows "
+        "--rejected-file", metavar="FILE", help="Where --skip-invalid writes the rejected rows "
         "(default FILE.rejected.csv/.xlsx).")] = None,
     encoding: Annotated[str, typer.Option(
-        "--encoding", help="The CSV file's text encoding, e.g. cp1252 for a file saved by "
+        "--encoding", metavar="ENCODING", help="The CSV file's text encoding, e.g. cp1252 for "
+        "a file saved by "
         "Excel on Windows (a UTF-8 byte order mark is accepted).")] = "utf-8",
     delimiter: Annotated[str | None, typer.Option(
-        "--delimiter", help="The CSV file's delimiter: ',', ';' or tab (default: found from "
+        "--delimiter", metavar="DELIMITER", help="The CSV file's delimiter: ',', ';' or tab "
+        "(default: found from "
         "the header row).")] = None,
 ) -> None:
     """Import companies and persons from a CSV or XLSX file (all or nothing by default)."""
@@ -83,22 +97,24 @@ def import_file(
     except ImportValidationError as exc:
         _print_problems(exc.problems)
         err_console.print(f"[red]error[/red] [{exc.code}] {escape(exc.message)}",
-                          highlight=False)
+                          highlight=False, markup=True)
         raise typer.Exit(1) from None
     console.print(f"{result.rows} rows read: {result.inserted} contacts created, "
                   f"{result.updated} updated, {result.unchanged} unchanged.")
+    contact_duplicates.print_report(result.duplicates)
     if result.rejected_rows:
         _print_problems(result.problems)
         console.print(f"[yellow]{result.rejected_rows} rows rejected[/yellow], written to "
-                      f"{result.rejected_path}")
+                      f"{escape(str(result.rejected_path))}", markup=True)
 
 
 @app.command("export")
 def export_file(
     file: Annotated[Path, typer.Argument(help="The file to write (.csv or .xlsx).",
-                                         dir_okay=False)],
+                                         dir_okay=False, metavar="FILE")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", help="csv or xlsx (default: from the file's extension).")] = None,
+        "--format", metavar="csv|xlsx",
+        help="csv or xlsx (default: from the file's extension).")] = None,
     type_: TypeOpt = None,
     company: CompanyOpt = None,
     search: SearchOpt = None,
@@ -115,8 +131,10 @@ def list_command(
     type_: TypeOpt = None,
     company: CompanyOpt = None,
     search: SearchOpt = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows per page.")] = 50,
-    offset: Annotated[int, typer.Option("--offset", min=0, help="Rows to skip.")] = 0,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=2**31 - 1, metavar="NUMBER",
+                                       help="Rows per page.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, max=2**31 - 1, metavar="NUMBER",
+                                        help="Rows to skip.")] = 0,
 ) -> None:
     """List contacts, a company followed by its persons."""
     with use_case() as ctx:

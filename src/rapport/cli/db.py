@@ -10,7 +10,8 @@ app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 
 @app.command("upgrade")
-def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+def upgrade(revision: str = typer.Argument(
+        "head", help="Target schema revision (default: the latest).")) -> None:
     """Migrate the database (RAPPORT_DATABASE_URL) to the latest schema."""
     wiring().upgrade(revision)
     console.print(f"database migrated to {revision}")

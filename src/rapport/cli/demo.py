@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from rapport.cli.common import console, err_console, use_case, user_id, wiring
+from rapport.cli.common import console, err_console, mark_saved, use_case, user_id, wiring
+
+MAX_GENERATED = 100_000_000
 
 
 def register(app: typer.Typer) -> None:
@@ -23,8 +25,8 @@ def demo(
     if_empty: Annotated[bool, typer.Option(
         "--if-empty", help="Do nothing (successfully) when the database has contacts.")] = False,
     contacts: Annotated[int | None, typer.Option(
-        "--contacts", min=1, help="Generate this many contacts (set-based bulk insert) "
-        "instead of the small demo data set.")] = None,
+        "--contacts", min=1, max=MAX_GENERATED, metavar="NUMBER", help="Generate this many "
+        "contacts (set-based bulk insert) instead of the small demo data set.")] = None,
 ) -> None:
     """Seed the demo data set into an empty database, or generate N contacts (--contacts N)."""
     if contacts is None:
@@ -43,7 +45,9 @@ def _seed(if_empty: bool) -> None:
                       "no demo data seeded.")
         return
     console.print(f"Demo data seeded: {summary.companies} companies, {summary.persons} persons, "
-                  f"{summary.templates} interaction templates, {summary.campaigns} campaigns. "
+                  f"{summary.templates} interaction templates, {summary.campaigns} campaigns, "
+                  f"{summary.segments} segments, {summary.logged_segments} logged segments, "
+                  f"{summary.interactions} interactions ({summary.postponed} more postponed). "
                   "Log in as user ADMIN.")
 
 
@@ -66,6 +70,7 @@ def _generate(count: int, if_empty: bool) -> None:
         result = generate(
             wiring().factory, count, user_id=user_id(), if_empty=if_empty,
             progress=lambda done, total: bar.update(task, completed=done))
+        mark_saved()
     if result.existing_contacts:
         console.print(f"The database already has data ({result.existing_contacts} contacts): "
                       "no contacts generated.")

@@ -3,13 +3,12 @@
 A wizard draft only lives during one command, so there are no separate ``finish`` and
 ``postpone`` commands: ``create`` runs the whole wizard and finishes (or postpones with
 ``--postpone``); ``resume ENTRY`` finishes a postponed interaction (or keeps it postponed with
-``--postpone``), keeping its date unless ``--date`` is given (K19).
+``--postpone``), keeping its date unless ``--date`` is given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -19,7 +18,22 @@ from rich.table import Table
 
 from rapport.cli.common import console, settings, use_case
 from rapport.cli.interactions import app
-from rapport.cli.options import choice, date_option
+from rapport.cli.options import (
+    AMOUNT,
+    CODE,
+    DATE,
+    FILE,
+    MAX_NUMBER,
+    MINUTES,
+    TEXT,
+    TIME,
+    amount_option,
+    captions,
+    choice,
+    date_option,
+    minutes_option,
+    time_option,
+)
 from rapport.domain.enums import CorrespondenceType, Evaluation
 from rapport.services.interactions import (
     DraftAttachment,
@@ -34,41 +48,44 @@ from rapport.services.interactions import (
 
 __all__ = ["app"]
 
-Contact = Annotated[str | None, typer.Option("--contact", "-c",
-                                             help="Contact number (or part of its name).")]
-Template = Annotated[str | None, typer.Option("--template", "-t", help="Interaction template.")]
-Salesperson = Annotated[str | None, typer.Option("--salesperson", help="Salesperson code.")]
-Description = Annotated[str | None, typer.Option("--description", "-d", help="Description.")]
+Contact = Annotated[str | None, typer.Option(
+    "--contact", "-c", metavar="CONTACT", help="Contact No. (or part of its name).")]
+Template = Annotated[str | None, typer.Option(
+    "--template", "-t", metavar=CODE, help="Interaction template code.")]
+Salesperson = Annotated[str | None, typer.Option(
+    "--salesperson", metavar=CODE, help="Salesperson code.")]
+Description = Annotated[str | None, typer.Option(
+    "--description", "-d", metavar=TEXT, help="Description.")]
 Language = Annotated[str | None, typer.Option(
-    "--language", help="Language of the template's attachment ('' = blank language).")]
-DateOpt = Annotated[str | None, typer.Option("--date", help="Date YYYY-MM-DD.")]
-TimeOpt = Annotated[str | None, typer.Option("--time", help="Time of interaction HH:MM.")]
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign number.")]
+    "--language", metavar=CODE,
+    help="Language of the template's attachment ('' = blank language).")]
+DateOpt = Annotated[str | None, typer.Option("--date", metavar=DATE, help="Date.")]
+TimeOpt = Annotated[str | None, typer.Option(
+    "--time", metavar=TIME, help="Time of interaction.")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", metavar=CODE, help="Campaign No.")]
 EvaluationOpt = Annotated[str | None, typer.Option(
-    "--evaluation", help="Very Positive, Positive, Neutral, Negative, Very Negative or none.")]
+    "--evaluation", metavar="EVALUATION", help=f"{captions(Evaluation)}.")]
 Unsuccessful = Annotated[bool, typer.Option("--unsuccessful",
                                             help="The interaction was not successful.")]
-Cost = Annotated[str | None, typer.Option("--cost", help="Cost (LCY).")]
-Duration = Annotated[int | None, typer.Option("--duration", help="Duration in minutes.")]
-Comments = Annotated[list[str] | None, typer.Option("--comment", help="A comment line (repeat).")]
-Result = Annotated[str | None, typer.Option("--result",
-                                            help="Result description (replaces the description).")]
-TypeOpt = Annotated[str | None, typer.Option("--type",
-                                             help="Correspondence type: none, hard-copy, email.")]
-Attach = Annotated[Path | None, typer.Option("--attach", exists=True, dir_okay=False,
-                                             help="File that becomes the attachment (Import).")]
+Cost = Annotated[str | None, typer.Option(
+    "--cost", metavar=AMOUNT, help="Cost (LCY): ≥ 0 with at most 2 decimals, e.g. 2.50.")]
+Duration = Annotated[str | None, typer.Option(
+    "--duration", metavar=MINUTES, help="Duration in whole minutes ≥ 0.")]
+Comments = Annotated[list[str] | None, typer.Option(
+    "--comment", metavar=TEXT, help="A comment line (repeat for more lines).")]
+Result = Annotated[str | None, typer.Option(
+    "--result", metavar=TEXT, help="Result description (replaces the description).")]
+TypeOpt = Annotated[str | None, typer.Option(
+    "--type", metavar="TYPE", help=f"Correspondence type: {captions(CorrespondenceType)}.")]
+Attach = Annotated[Path | None, typer.Option(
+    "--attach", metavar=FILE, exists=True, dir_okay=False,
+    help="File that becomes the attachment (templates whose wizard action is Import).")]
 Postpone = Annotated[bool, typer.Option("--postpone", help="Postpone instead of finishing.")]
 NoDelivery = Annotated[bool, typer.Option(
-    "--no-delivery", help="Record only: an Email without address becomes blank instead of E08.")]
-
-
-def _parse(value: str | None, parse: Any, option: str, what: str) -> Any:
-    if value is None:
-        return None
-    try:
-        return parse(value.strip())
-    except (ValueError, InvalidOperation):
-        raise typer.BadParameter(f"{value!r} is not {what}", param_hint=option) from None
+    "--no-delivery", help="Record only: an Email to a contact without an e-mail address "
+    "becomes blank instead of being refused.")]
+PostponedEntry = Annotated[int, typer.Argument(
+    min=1, max=MAX_NUMBER, help="Entry No. of the postponed interaction.")]
 
 
 def _changes(**options: Any) -> DraftChanges:
@@ -79,10 +96,11 @@ def _changes(**options: Any) -> DraftChanges:
         "salesperson_code": o["salesperson"],
         "description": o["description"], "campaign_no": o["campaign"],
         "language_code": o["language"],
-        "result_description": o["result"], "duration": o["duration"],
+        "result_description": o["result"],
+        "duration": minutes_option(o["duration"], "--duration"),
         "date": date_option(o["date"]),
-        "time_of_interaction": _parse(o["time"], dt.time.fromisoformat, "--time", "a time HH:MM"),
-        "cost": _parse(o["cost"], Decimal, "--cost", "an amount"),
+        "time_of_interaction": time_option(o["time"]),
+        "cost": amount_option(o["cost"], "--cost"),
     }
     if o["evaluation"] is not None:
         values["evaluation"] = choice(Evaluation, o["evaluation"], "--evaluation")
@@ -128,7 +146,8 @@ def _print(recorded: RecordedInteraction) -> None:
 def create(
     contact: Contact = None, template: Template = None, salesperson: Salesperson = None,
     from_entry: Annotated[int | None, typer.Option(
-        "--from-entry", help="Start from this log entry's contact, salesperson, campaign.")] = None,
+        "--from-entry", metavar="ENTRY_NO", min=1, max=MAX_NUMBER,
+        help="Start from this log entry's contact, salesperson, campaign.")] = None,
     description: Description = None, language: Language = None, date: DateOpt = None,
     time: TimeOpt = None, campaign: CampaignOpt = None, evaluation: EvaluationOpt = None,
     unsuccessful: Unsuccessful = False, cost: Cost = None, duration: Duration = None,
@@ -157,7 +176,7 @@ def create(
 
 @app.command("resume")
 def resume(
-    entry: Annotated[int, typer.Argument(help="Entry number of the postponed interaction.")],
+    entry: PostponedEntry,
     contact: Contact = None, template: Template = None, salesperson: Salesperson = None,
     description: Description = None, language: Language = None, date: DateOpt = None,
     time: TimeOpt = None, campaign: CampaignOpt = None, evaluation: EvaluationOpt = None,
@@ -179,7 +198,7 @@ def resume(
 
 @app.command("finish")
 def finish(
-    entry: Annotated[int, typer.Argument(help="Entry number of the postponed interaction.")],
+    entry: PostponedEntry,
     contact: Contact = None, template: Template = None, salesperson: Salesperson = None,
     description: Description = None, language: Language = None, date: DateOpt = None,
     time: TimeOpt = None, campaign: CampaignOpt = None, evaluation: EvaluationOpt = None,
@@ -201,7 +220,7 @@ def postpone_command(
     description: Description = None, date: DateOpt = None, time: TimeOpt = None,
     campaign: CampaignOpt = None, comment: Comments = None,
 ) -> None:
-    """Save an interaction draft for later (K16: only the contact is required)."""
+    """Save an interaction draft for later (only the contact is required)."""
     create(contact=contact, template=template, salesperson=salesperson,
            description=description, date=date, time=time, campaign=campaign,
            comment=comment, postpone=True)
@@ -209,7 +228,8 @@ def postpone_command(
 
 @app.command("postponed")
 def postponed(
-    contact: Annotated[str | None, typer.Option("--contact", help="Contact number.")] = None,
+    contact: Annotated[str | None, typer.Option(
+        "--contact", metavar=CODE, help="Contact No.")] = None,
     salesperson: Salesperson = None, campaign: CampaignOpt = None,
 ) -> None:
     """List the postponed interactions."""
@@ -229,7 +249,8 @@ def postponed(
 
 @app.command("delete-postponed")
 def delete_postponed_command(
-    entries: Annotated[list[int], typer.Argument(help="Entry numbers to delete.")],
+    entries: Annotated[list[int], typer.Argument(
+        metavar="ENTRY_NO", min=1, max=MAX_NUMBER, help="Entry numbers to delete.")],
 ) -> None:
     """Delete postponed interactions with their comments and unique attachments."""
     with use_case() as ctx:

@@ -1,4 +1,4 @@
-"""``rapport interactions``: interaction log entries (SPEC §3.19) and statistics (§3.23).
+"""``rapport interactions``: interaction log entries and their statistics.
 
 The Create Interaction wizard and postponed interactions add their commands from
 ``interaction_drafts.py`` to the same ``app``.
@@ -13,6 +13,8 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
+from rapport.cli.options import CODE, DATE, MAX_NUMBER, NUMBER, captions, choice, date_option
+from rapport.domain.enums import Evaluation
 from rapport.services import interactions as service
 from rapport.services.interactions import (
     Dimension,
@@ -24,17 +26,20 @@ from rapport.services.interactions import (
 app = typer.Typer(help="Interaction log entries: list, create, finish, postpone, resume, cancel, "
                   "evaluate, statistics.", no_args_is_help=True)
 
-EntryNos = Annotated[list[int], typer.Argument(help="Interaction log entry numbers.")]
+EntryNos = Annotated[list[int], typer.Argument(
+    metavar="ENTRY_NO", min=1, max=MAX_NUMBER, help="Interaction log entry numbers.")]
 Opt = typer.Option
+DIMENSIONS = ("group", "template", "campaign", "contact", "company", "salesperson")
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
+    return date_option(value or None, option)
+
+
+def _evaluation(text: str | None) -> str | None:
+    """The evaluation's caption ('' for none), typed in any case like every option field."""
+    chosen = choice(Evaluation, text, "--evaluation")
+    return chosen.value if chosen is not None else None
 
 
 def _filters(entry_nos: list[int] | None, contact: str | None, company: str | None,
@@ -45,18 +50,19 @@ def _filters(entry_nos: list[int] | None, contact: str | None, company: str | No
                        salesperson_code=salesperson, campaign_no=campaign, segment_no=segment,
                        template_code=template, group_code=group,
                        date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
-                       canceled=canceled, evaluation=evaluation)
+                       canceled=canceled, evaluation=_evaluation(evaluation))
 
 
-Contact = Annotated[str | None, Opt("--contact", help="Contact number.")]
-Company = Annotated[str | None, Opt("--company", help="Contact company number.")]
-Salesperson = Annotated[str | None, Opt("--salesperson", help="Salesperson code.")]
-Campaign = Annotated[str | None, Opt("--campaign", help="Campaign number.")]
-Segment = Annotated[str | None, Opt("--segment", help="Segment number.")]
-TemplateOpt = Annotated[str | None, Opt("--template", help="Interaction template code.")]
-Group = Annotated[str | None, Opt("--group", help="Interaction group code.")]
-From = Annotated[str | None, Opt("--from", help="From date YYYY-MM-DD.")]
-To = Annotated[str | None, Opt("--to", help="To date YYYY-MM-DD.")]
+Contact = Annotated[str | None, Opt("--contact", metavar=CODE, help="Contact No.")]
+Company = Annotated[str | None, Opt("--company", metavar=CODE, help="Contact company No.")]
+Salesperson = Annotated[str | None, Opt("--salesperson", metavar=CODE, help="Salesperson code.")]
+Campaign = Annotated[str | None, Opt("--campaign", metavar=CODE, help="Campaign No.")]
+Segment = Annotated[str | None, Opt("--segment", metavar=CODE, help="Segment No.")]
+TemplateOpt = Annotated[str | None, Opt("--template", metavar=CODE,
+                                        help="Interaction template code.")]
+Group = Annotated[str | None, Opt("--group", metavar=CODE, help="Interaction group code.")]
+From = Annotated[str | None, Opt("--from", metavar=DATE, help="From this date on.")]
+To = Annotated[str | None, Opt("--to", metavar=DATE, help="Up to this date.")]
 
 
 @app.command("list")
@@ -66,9 +72,12 @@ def list_command(
     group: Group = None, date_from: From = None, date_to: To = None,
     canceled: Annotated[bool | None, Opt("--canceled/--not-canceled",
                                          help="Only canceled / not canceled.")] = None,
-    evaluation: Annotated[str | None, Opt("--evaluation", help="Evaluation.")] = None,
-    limit: Annotated[int, Opt(help="Rows per page.")] = 50,
-    offset: Annotated[int, Opt(help="Rows to skip.")] = 0,
+    evaluation: Annotated[str | None, Opt(
+        "--evaluation", metavar="EVALUATION", help=f"{captions(Evaluation)}.")] = None,
+    limit: Annotated[int, Opt(min=1, max=MAX_NUMBER, metavar=NUMBER,
+                              help="Rows per page.")] = 50,
+    offset: Annotated[int, Opt(min=0, max=MAX_NUMBER, metavar=NUMBER,
+                               help="Rows to skip.")] = 0,
 ) -> None:
     """List interaction log entries (postponed ones are not shown), newest first."""
     filters = _filters(None, contact, company, salesperson, campaign, segment, template, group,
@@ -118,18 +127,20 @@ def uncancel(entry_nos: EntryNos) -> None:
 @app.command("evaluate")
 def evaluate(
     entry_nos: EntryNos,
-    evaluation: Annotated[str, Opt("--evaluation", "-e", help=(
-        "Very Positive, Positive, Neutral, Negative or Very Negative."))],
+    evaluation: Annotated[str, Opt("--evaluation", "-e", metavar="EVALUATION",
+                                   help=f"{captions(Evaluation, blank=False)}.")],
 ) -> None:
     """Set the evaluation of interaction log entries."""
+    chosen = choice(Evaluation, evaluation, "--evaluation").value
     with use_case() as ctx:
-        count = service.evaluate(ctx, entry_nos, evaluation)
+        count = service.evaluate(ctx, entry_nos, chosen)
     console.print(f"{count} entr(y/ies) evaluated.", highlight=False)
 
 
 @app.command("comment")
 def comment(
-    entry_no: Annotated[int, typer.Argument(help="Interaction log entry number.")],
+    entry_no: Annotated[int, typer.Argument(
+        min=1, max=MAX_NUMBER, help="Interaction log entry number.")],
     text: Annotated[str | None, typer.Argument(help="Comment to add (omit to list).")] = None,
 ) -> None:
     """Add a comment line to an entry when TEXT is given; otherwise list its comment lines."""
@@ -148,7 +159,8 @@ def comment(
 
 @app.command("delete-canceled")
 def delete_canceled(
-    entry_nos: Annotated[list[int] | None, typer.Argument(help="Only these entries.")] = None,
+    entry_nos: Annotated[list[int] | None, typer.Argument(
+        metavar="ENTRY_NO", min=1, max=MAX_NUMBER, help="Only these entries.")] = None,
     contact: Contact = None, salesperson: Salesperson = None, campaign: Campaign = None,
     template: TemplateOpt = None, group: Group = None, date_from: From = None,
     date_to: To = None,
@@ -163,14 +175,15 @@ def delete_canceled(
 
 @app.command("stats")
 def stats(
-    by: Annotated[str, Opt("--by", help=(
-        "group, template, campaign, contact, company or salesperson."))] = "group",
+    by: Annotated[str, Opt("--by", metavar="DIMENSION", help=(
+        ", ".join(DIMENSIONS[:-1]) + f" or {DIMENSIONS[-1]}."))] = "group",
     campaign: Annotated[str | None, Opt(
-        "--campaign", help="Show this campaign's statistics instead.")] = None,
+        "--campaign", metavar=CODE, help="Show this campaign's statistics instead.")] = None,
     date_from: From = None, date_to: To = None,
 ) -> None:
     """Interactions, cost and duration per group/template/…; canceled and postponed excluded."""
     start, end = _date(date_from, "--from"), _date(date_to, "--to")
+    by = by.strip().lower()  # the service refuses an unknown one
     if campaign:
         with use_case() as ctx:
             c = campaign_statistics(ctx, campaign, date_from=start, date_to=end)

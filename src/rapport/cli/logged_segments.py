@@ -8,21 +8,26 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
+from rapport.cli.options import CODE, MAX_NUMBER, NUMBER
 from rapport.services import log as service
 
 app = typer.Typer(help="Logged segments: list, cancel, un-cancel, delete canceled.",
                   no_args_is_help=True)
 
-EntryNos = Annotated[list[int], typer.Argument(help="Logged segment entry numbers.")]
+EntryNos = Annotated[list[int], typer.Argument(
+    metavar="ENTRY_NO", min=1, max=MAX_NUMBER, help="Logged segment entry numbers.")]
+SegmentOpt = Annotated[str | None, typer.Option("--segment", metavar=CODE, help="Segment No.")]
 
 
 @app.command("list")
 def list_command(
     canceled: Annotated[bool | None, typer.Option(
         "--canceled/--not-canceled", help="Only canceled / only not canceled ones.")] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help="Segment number.")] = None,
-    limit: Annotated[int, typer.Option(help="Rows per page.")] = 50,
-    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    segment: SegmentOpt = None,
+    limit: Annotated[int, typer.Option(
+        min=1, max=MAX_NUMBER, metavar=NUMBER, help="Rows per page.")] = 50,
+    offset: Annotated[int, typer.Option(
+        min=0, max=MAX_NUMBER, metavar=NUMBER, help="Rows to skip.")] = 0,
 ) -> None:
     """List logged segments, newest first, with their interaction and campaign entry counts."""
     with use_case() as ctx:
@@ -64,8 +69,9 @@ def uncancel(entry_nos: EntryNos) -> None:
 @app.command("delete-canceled")
 def delete_canceled(
     entry_nos: Annotated[list[int] | None, typer.Argument(
+        metavar="ENTRY_NO", min=1, max=MAX_NUMBER,
         help="Only these logged segments (default: every canceled one).")] = None,
-    segment: Annotated[str | None, typer.Option("--segment", help="Segment number.")] = None,
+    segment: SegmentOpt = None,
 ) -> None:
     """Delete canceled logged segments; their entries and campaign entries are kept, detached."""
     with use_case() as ctx:

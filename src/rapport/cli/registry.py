@@ -18,6 +18,8 @@ from typer.core import TyperGroup
 from typer.main import get_group_from_info
 from typer.models import TyperInfo
 
+from rapport.cli.help_text import plain_help
+
 if TYPE_CHECKING:  # the click classes Typer builds on (Typer bundles its own click)
     from typer._click import Command, Context
 
@@ -37,9 +39,9 @@ class Area:
 
 AREAS = (
     Area("setup", "Marketing setup, salespeople, users, templates, campaigns and code tables.",
-         ("rapport.cli.setup",)),
-    Area("contacts", "Contacts: list, show, import and export (CSV/XLSX).",
-         ("rapport.cli.contacts",)),
+         ("rapport.cli.setup", "rapport.cli.setup_campaigns")),
+    Area("contacts", "Contacts: list, show, create, change, delete, import and export (CSV/XLSX).",
+         ("rapport.cli.contacts", "rapport.cli.contact_edits")),
     Area("segments", "Segments: build target groups, undo, save and reuse criteria, log.",
          ("rapport.cli.segments", "rapport.cli.segment_criteria", "rapport.cli.segment_lines",
           "rapport.cli.segment_log")),
@@ -72,6 +74,7 @@ class AreaGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        plain_help(self)  # the root's options and commands; each area's when it loads
         for area in AREAS:
             self.commands.setdefault(
                 area.name, _Unloaded(name=area.name, help=area.help, no_args_is_help=True))
@@ -86,9 +89,11 @@ class AreaGroup(TyperGroup):
 
     def load(self, area: Area) -> TyperGroup:
         """The area's click group, built as ``app.add_typer(area_app, name=…)`` would build it."""
-        return get_group_from_info(
+        group = get_group_from_info(
             TyperInfo(area_app(area), name=area.name),
             pretty_exceptions_short=True,  # Typer's default, which the root app keeps
             suggest_commands=self.suggest_commands,
             rich_markup_mode=self.rich_markup_mode,
         )
+        plain_help(group)
+        return group

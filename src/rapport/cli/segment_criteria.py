@@ -13,10 +13,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from rapport.cli import filter_fields
 from rapport.cli.common import console, use_case
+from rapport.cli.options import MAX_NUMBER, TEXT
 from rapport.cli.segments import app, print_steps
 from rapport.domain.criteria import ActionOptions
-from rapport.domain.enums import CriteriaAction, CriteriaSection
+from rapport.domain.enums import CriteriaAction
 from rapport.services import criteria as saved
 from rapport.services.criteria import (
     add_contacts,
@@ -26,22 +28,21 @@ from rapport.services.criteria import (
     reduce_contacts,
     refine_contacts,
     reset_criteria,
-    resolve_section,
     reuse_logged_segment,
-    section_fields,
 )
 from rapport.services.segments import action_count
 
 __all__ = ["app"]
 
-Segment = Annotated[str, typer.Argument(help="Segment No.")]
+Segment = Annotated[str, typer.Argument(help="Segment No., e.g. SEG00001.")]
 Filters = Annotated[
     list[str] | None,
     typer.Option(
         "--filter",
         "-f",
-        help='SECTION.FIELD=EXPRESSION, repeatable, e.g. "Mailing Group.code=NEWS" '
-        "or contact.type=Company (see `rapport segments filter-fields`).",
+        metavar="SECTION.FIELD=EXPRESSION",
+        help='A filter, repeatable, e.g. "Mailing Group.code=NEWS" or contact.type=Company '
+        "(`rapport filter-fields` lists the sections and fields).",
     ),
 ]
 Expand = Annotated[
@@ -134,7 +135,8 @@ def refine_command(
 @app.command("preview")
 def preview_command(
     segment: Segment,
-    action: Annotated[PreviewAction, typer.Option("--action", help="The step to preview.")],
+    action: Annotated[PreviewAction, typer.Option(
+        "--action", metavar="add|reduce|refine", help="The step to preview.")],
     filter: Filters = None,
     expand_companies: Expand = False,
     allow_related_companies: Related = False,
@@ -179,7 +181,8 @@ def reset_criteria_command(segment: Segment) -> None:
 def save_criteria_command(
     segment: Segment,
     code: Annotated[str, typer.Argument(help="Code of the new saved criteria (max 10).")],
-    description: Annotated[str, typer.Option("--description", "-d")] = "",
+    description: Annotated[str, typer.Option(
+        "--description", "-d", metavar=TEXT, help="Description of the saved criteria.")] = "",
 ) -> None:
     """Save the segment's criteria actions under a new code."""
     with use_case() as ctx:
@@ -208,7 +211,8 @@ def reuse_criteria_command(
 @app.command("reuse-logged")
 def reuse_logged_command(
     segment: Segment,
-    entry_no: Annotated[int, typer.Argument(help="Entry No. of the logged segment.")],
+    entry_no: Annotated[int, typer.Argument(
+        min=1, max=MAX_NUMBER, help="Entry No. of the logged segment.")],
     append: Append = False,
     ignore_exclusion: IgnoreExclusion = False,
 ) -> None:
@@ -231,21 +235,7 @@ def criteria_command(segment: Segment) -> None:
     print_steps(steps)
 
 
-@app.command("filter-fields")
-def filter_fields_command(
-    section: Annotated[str | None, typer.Argument(help="Section, e.g. 'Mailing Group'.")] = None,
-) -> None:
-    """List the filter sections and their fields with types."""
-    sections = [resolve_section(section)] if section else list(CriteriaSection)
-    table = Table("Section", "Field", "Caption", "Type")
-    for sec in sections:
-        for field in section_fields(sec):
-            kind = field.spec.type.value
-            if field.spec.options:
-                kind += " (" + ", ".join(repr(o) for o in field.spec.options) + ")"
-            table.add_row(sec.value, field.key, field.caption, kind)
-    console.print(table)
-
+filter_fields.register(app)  # also `rapport filter-fields`
 
 saved_app = typer.Typer(help="Saved segment criteria: list, show, delete.", no_args_is_help=True)
 app.add_typer(saved_app, name="saved-criteria")

@@ -9,14 +9,24 @@ from typing import Annotated
 import typer
 
 from rapport.cli.common import console, use_case
-from rapport.cli.options import choice, date_option
+from rapport.cli.options import (
+    CODE,
+    FILE,
+    TEXT,
+    amount_option,
+    captions,
+    choice,
+    date_option,
+    minutes_option,
+)
 from rapport.cli.segments import (
     Campaign,
+    CampaignResponse,
+    CampaignTarget,
     ClearTemplate,
     Cost,
     Date,
     Description,
-    Flag,
     LineNo,
     Minutes,
     Salesperson,
@@ -41,7 +51,8 @@ from rapport.services.templates import AttachmentUpload
 @app.command("line-add")
 def line_add_command(
     segment: SegmentNo,
-    contact: Annotated[str | None, typer.Argument(help="Contact No. (omit with --blank).")] = None,
+    contact: Annotated[str | None, typer.Argument(
+        help="Contact No. (omit with --blank).")] = None,
     blank: Annotated[bool, typer.Option("--blank", help="Add a line without a contact.")] = False,
 ) -> None:
     """Add a line for a contact by hand (recorded as one Add Contacts action), or a blank line."""
@@ -64,30 +75,35 @@ def line_remove_command(segment: SegmentNo, line_no: LineNo) -> None:
 def line_set_command(
     segment: SegmentNo,
     line_no: LineNo,
-    contact: Annotated[str | None, typer.Option(help="New contact (Reduce + Add).")] = None,
+    contact: Annotated[str | None, typer.Option(
+        metavar=CODE, help="New contact No. (removes the old contact, adds the new one).")] = None,
     template: Template = None,
     clear_template: ClearTemplate = False,
-    language: Annotated[str | None, typer.Option(help="Language code; '' = blank.")] = None,
+    language: Annotated[str | None, typer.Option(
+        metavar=CODE, help="Language code; '' = blank.")] = None,
     attach: Annotated[Path | None, typer.Option(
-        help="File to use as the line's unique attachment.", exists=True, dir_okay=False)] = None,
+        metavar=FILE, help="File to use as the line's unique attachment.", exists=True,
+        dir_okay=False)] = None,
     remove_attachment: Annotated[bool, typer.Option(help="Remove the unique attachment.")] = False,
     description: Description = None,
-    subject: Annotated[str | None, typer.Option()] = None,
+    subject: Annotated[str | None, typer.Option(
+        metavar=TEXT, help="Subject of the line's e-mail or document.")] = None,
     cost: Cost = None,
     duration: Minutes = None,
     date: Date = None,
     evaluation: Annotated[str | None, typer.Option(
-        help="Very Positive, Positive, Neutral, Negative, Very Negative or none.")] = None,
+        metavar="EVALUATION", help=f"{captions(Evaluation)}.")] = None,
     correspondence_type: Annotated[str | None, typer.Option(
-        help="Email, Hard Copy or none.")] = None,
+        metavar="TYPE", help=f"{captions(CorrespondenceType)}.")] = None,
     campaign: Campaign = None,
     salesperson: Salesperson = None,
-    campaign_target: Flag = None,
-    campaign_response: Flag = None,
+    campaign_target: CampaignTarget = None,
+    campaign_response: CampaignResponse = None,
 ) -> None:
     """Change one line: contact, template, language, unique attachment and its fields."""
     fields = given(
-        description=description, subject=subject, cost=cost, duration=duration,
+        description=description, subject=subject, cost=amount_option(cost, "--cost"),
+        duration=minutes_option(duration, "--duration"),
         date=date_option(date), evaluation=choice(Evaluation, evaluation, "--evaluation"),
         correspondence_type=choice(CorrespondenceType, correspondence_type,
                                    "--correspondence-type"),
@@ -105,7 +121,8 @@ def line_set_command(
 @app.command("apply-mailing-group")
 def apply_mailing_group_command(
     segment: SegmentNo,
-    mailing_group: Annotated[str, typer.Argument(help="Mailing group code.")],
+    mailing_group: Annotated[str, typer.Argument(metavar="MAILING_GROUP",
+                                                 help="Mailing group code.")],
     delete_old_assignments: Annotated[bool, typer.Option(
         help="First remove the group from the segment's contacts (never from others).")] = False,
 ) -> None:

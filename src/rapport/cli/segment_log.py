@@ -1,10 +1,11 @@
-"""``rapport segments log``: log a segment (SPEC §3.14) and optionally create its follow-up."""
+"""``rapport segments log``: log a segment and optionally create its follow-up segment."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from rapport.cli.common import console, err_console, use_case
 from rapport.cli.segments import app
@@ -19,7 +20,7 @@ MAX_PROBLEMS_SHOWN = 100
 
 @app.command("log")
 def log(
-    segment: Annotated[str, typer.Argument(help="Segment number to log.")],
+    segment: Annotated[str, typer.Argument(help="Segment No. to log, e.g. SEG00001.")],
     follow_up: Annotated[bool, typer.Option(
         "--follow-up", help="Create a follow-up segment with the same contacts.")] = False,
     send: Annotated[bool | None, typer.Option(
@@ -38,11 +39,12 @@ def log(
 
 
 def print_problems(exc: MultipleErrors) -> None:
-    """Every problem of every line, one per line (K11), instead of one long message."""
+    """Every problem of every line, one per line, instead of one long message."""
     head = exc.message.split(": ", 1)[0]
-    err_console.print(f"[red]error[/red] [{exc.code}] {head}", highlight=False)
+    err_console.print(f"[red]error[/red] [{exc.code}] {escape(head)}", highlight=False,
+                      soft_wrap=True, markup=True)
     for problem in exc.errors[:MAX_PROBLEMS_SHOWN]:
-        err_console.print(f"  {problem.message}", highlight=False)
+        err_console.print(f"  {problem.message}", highlight=False, markup=False, soft_wrap=True)
     hidden = len(exc.errors) - MAX_PROBLEMS_SHOWN
     if hidden > 0:
         err_console.print(f"  … and {hidden} more problem(s)", highlight=False)
@@ -59,8 +61,10 @@ def print_result(result: LogResult) -> None:
         console.print(f"Follow-up segment {result.follow_up_segment_no} created.",
                       highlight=False)
     for warning in result.warnings[:MAX_WARNINGS_SHOWN]:
-        console.print(f"[yellow]warning[/yellow] {warning.message}", highlight=False)
+        console.print(f"[yellow]warning[/yellow] {escape(warning.message)}", highlight=False,
+                      markup=True)
     hidden = len(result.warnings) - MAX_WARNINGS_SHOWN
     if hidden > 0:
         console.print(f"[yellow]warning[/yellow] … and {hidden} more line(s) without e-mail",
+                      markup=True,
                       highlight=False)

@@ -11,10 +11,26 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
-from rapport.cli.options import choice, date_option
+from rapport.cli.options import (
+    AMOUNT,
+    CODE,
+    DATE,
+    FILE,
+    MAX_LINE_NO,
+    MAX_NUMBER,
+    MINUTES,
+    NUMBER,
+    TEXT,
+    amount_option,
+    captions,
+    choice,
+    date_option,
+    minutes_option,
+)
 from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy
 from rapport.services.segments import (
     CriteriaStep,
@@ -36,19 +52,27 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-SegmentNo = Annotated[str, typer.Argument(help="Segment No.")]
-LineNo = Annotated[int, typer.Argument(help="Line No. of the segment line (10000, 20000 …).")]
-Description = Annotated[str | None, typer.Option(help="Description (Text[100]).")]
-Campaign = Annotated[str | None, typer.Option("--campaign", help="Campaign No. ('' clears).")]
-Salesperson = Annotated[
-    str | None, typer.Option("--salesperson", help="Salesperson code ('' clears).")
-]
-Template = Annotated[str | None, typer.Option("--template", help="Interaction template code.")]
+SegmentNo = Annotated[str, typer.Argument(help="Segment No., e.g. SEG00001.")]
+LineNo = Annotated[int, typer.Argument(
+    min=1, max=MAX_LINE_NO, help="Line No. of the segment line (10000, 20000 …).")]
+Description = Annotated[str | None, typer.Option(
+    metavar=TEXT, help="Description (up to 100 characters).")]
+Campaign = Annotated[str | None, typer.Option(
+    "--campaign", metavar=CODE, help="Campaign No. ('' clears it).")]
+Salesperson = Annotated[str | None, typer.Option(
+    "--salesperson", metavar=CODE, help="Salesperson code ('' clears it).")]
+Template = Annotated[str | None, typer.Option(
+    "--template", metavar=CODE, help="Interaction template code.")]
 ClearTemplate = Annotated[bool, typer.Option("--clear-template", help="Remove the template.")]
-Date = Annotated[str | None, typer.Option("--date", help="Date YYYY-MM-DD.")]
-Cost = Annotated[str | None, typer.Option(help="Amount ≥ 0, e.g. 2.50.")]
-Minutes = Annotated[int | None, typer.Option(help="Whole minutes ≥ 0.")]
-Flag = Annotated[bool | None, typer.Option()]
+Date = Annotated[str | None, typer.Option("--date", metavar=DATE, help="Date.")]
+Cost = Annotated[str | None, typer.Option(
+    metavar=AMOUNT, help="Amount ≥ 0 with at most 2 decimals, e.g. 2.50.")]
+Minutes = Annotated[str | None, typer.Option(
+    metavar=MINUTES, help="Duration in whole minutes ≥ 0, e.g. 15.")]
+CampaignTarget = Annotated[bool | None, typer.Option(
+    help="Mark the contacts as targets of the campaign (or not).")]
+CampaignResponse = Annotated[bool | None, typer.Option(
+    help="Mark the interactions as responses to the campaign (or not).")]
 
 
 class ExportFormat(StrEnum):
@@ -71,7 +95,7 @@ def template_choice(template: str | None, clear: bool) -> dict[str, str | None]:
 @app.command("create")
 def create_command(
     no: Annotated[str | None, typer.Option(
-        "--no", help="Segment No. (default: the next of Segment Nos.).")] = None,
+        "--no", metavar=CODE, help="Segment No. (default: the next of Segment Nos.).")] = None,
     description: Description = None,
     campaign: Campaign = None,
     salesperson: Salesperson = None,
@@ -89,10 +113,13 @@ def create_command(
 
 @app.command("list")
 def list_command(
-    search: Annotated[str | None, typer.Option(help="Part of the number or description.")] = None,
+    search: Annotated[str | None, typer.Option(
+        metavar=TEXT, help="Part of the number or description.")] = None,
     campaign: Campaign = None,
-    offset: Annotated[int, typer.Option(help="Skip this many segments.")] = 0,
-    limit: Annotated[int, typer.Option(help="At most this many segments.")] = 50,
+    offset: Annotated[int, typer.Option(
+        min=0, max=MAX_NUMBER, metavar=NUMBER, help="Skip this many segments.")] = 0,
+    limit: Annotated[int, typer.Option(
+        min=1, max=MAX_NUMBER, metavar=NUMBER, help="At most this many segments.")] = 50,
 ) -> None:
     """List segments with No. of Lines, Cost, Duration and No. of Criteria Actions."""
     with use_case() as ctx:
@@ -115,7 +142,8 @@ def _list_row(s: SegmentSummary) -> list[str]:
 @app.command("show")
 def show_command(
     segment: SegmentNo,
-    lines: Annotated[int, typer.Option("--lines", help="How many lines to show.")] = 20,
+    lines: Annotated[int, typer.Option(
+        "--lines", min=0, max=MAX_NUMBER, metavar=NUMBER, help="How many lines to show.")] = 20,
 ) -> None:
     """Show a segment: header, criteria steps and its first lines."""
     with use_case() as ctx:
@@ -160,7 +188,8 @@ def print_steps(steps: list[CriteriaStep]) -> None:
     for number, step in enumerate(steps, start=1):
         flags = [name for name, on in vars(step.options).items() if on]
         shown = f" ({', '.join(flags)})" if flags else ""
-        console.print(f"[bold]{number}. {step.action.value}[/bold]{shown}", highlight=False)
+        console.print(f"[bold]{number}. {step.action.value}[/bold]{escape(shown)}",
+                      highlight=False, markup=True)
         for item in step.filters:
             fields = ", ".join(f"{k}={v}" for k, v in item.fields.items())
             console.print(f"    {item.section.value}: {fields}", highlight=False, markup=False)
@@ -190,27 +219,32 @@ def set_command(
     unit_cost: Cost = None,
     unit_duration: Minutes = None,
     information_flow: Annotated[str | None, typer.Option(
-        help="Outbound, Inbound or none.")] = None,
-    initiated_by: Annotated[str | None, typer.Option(help="Us, Them or none.")] = None,
+        metavar="FLOW", help=f"{captions(InformationFlow)}.")] = None,
+    initiated_by: Annotated[str | None, typer.Option(
+        metavar="WHO", help=f"{captions(InitiatedBy)}.")] = None,
     correspondence_type: Annotated[str | None, typer.Option(
-        help="Correspondence Type (Default): Email, Hard Copy or none; needs "
-             "--ignore-contact-corres-type.")] = None,
-    ignore_contact_corres_type: Flag = None,
-    campaign_target: Flag = None,
-    campaign_response: Flag = None,
-    send_word_docs_as_attmt: Flag = None,
+        metavar="TYPE", help=f"Correspondence Type (Default): {captions(CorrespondenceType)}; "
+        "needs --ignore-contact-corres-type.")] = None,
+    ignore_contact_corres_type: Annotated[bool | None, typer.Option(
+        help="The header's correspondence type wins over each contact's (or not).")] = None,
+    campaign_target: CampaignTarget = None,
+    campaign_response: CampaignResponse = None,
+    send_word_docs_as_attmt: Annotated[bool | None, typer.Option(
+        help="Send Word documents as e-mail attachments (or not).")] = None,
     language: Annotated[str | None, typer.Option(
-        help="Language Code (Default); '' = blank.")] = None,
+        metavar=CODE, help="Language Code (Default); '' = blank.")] = None,
     no_create_language_row: Annotated[bool, typer.Option(
         "--no-create-language-row", help="Refuse a language without a language row.")] = False,
-    subject: Annotated[str | None, typer.Option(help="Subject (Default).")] = None,
+    subject: Annotated[str | None, typer.Option(
+        metavar=TEXT, help="Subject (Default).")] = None,
     no_update_lines: Annotated[bool, typer.Option(
-        "--no-update-lines", help="Change only the header, not the lines (Q01/Q02 = No).")] = False,
+        "--no-update-lines", help="Change only the header; the lines keep their values.")] = False,
 ) -> None:
     """Change header fields; lines with the header's template follow unless --no-update-lines."""
     fields = given(
         description=description, campaign_no=campaign, salesperson_code=salesperson,
-        date=date_option(date), unit_cost=unit_cost, unit_duration=unit_duration,
+        date=date_option(date), unit_cost=amount_option(unit_cost, "--unit-cost"),
+        unit_duration=minutes_option(unit_duration, "--unit-duration"),
         information_flow=choice(InformationFlow, information_flow, "--information-flow"),
         initiated_by=choice(InitiatedBy, initiated_by, "--initiated-by"),
         correspondence_type_default=choice(
@@ -232,9 +266,10 @@ def set_command(
 @app.command("export")
 def export_command(
     segment: SegmentNo,
-    path: Annotated[Path, typer.Argument(help="File to write (.csv or .xlsx).", dir_okay=False)],
+    path: Annotated[Path, typer.Argument(
+        metavar=FILE, help="File to write (.csv or .xlsx).", dir_okay=False)],
     fmt: Annotated[ExportFormat | None, typer.Option(
-        "--format", help="csv or xlsx (default: from the file name).")] = None,
+        "--format", metavar="csv|xlsx", help="csv or xlsx (default: from the file name).")] = None,
 ) -> None:
     """Export the segment's contacts (one row per line) to CSV or XLSX."""
     with use_case() as ctx:

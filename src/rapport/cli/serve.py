@@ -8,12 +8,15 @@ from rapport.cli.common import settings
 
 
 def register(app: typer.Typer) -> None:
+    """Attach the ``serve`` command to the root app."""
     app.command("serve")(serve)
 
 
 def serve(
-    host: str = typer.Option(None, help="Interface to listen on (default RAPPORT_HOST)."),
-    port: int = typer.Option(None, help="Port (default RAPPORT_PORT, 8000)."),
+    host: str = typer.Option(None, metavar="HOST",
+                             help="Interface to listen on (default RAPPORT_HOST)."),
+    port: int = typer.Option(None, min=1, max=65535, metavar="PORT",
+                             help="Port (default RAPPORT_PORT, 8000)."),
 ) -> None:
     """Serve rapport on http://HOST:PORT (API under /api, health at /health)."""
     import uvicorn

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from rapport.cli import setup_templates
 from rapport.cli.common import console, use_case
+from rapport.cli.options import CODE, MAX_NUMBER, NUMBER, TEXT
 from rapport.services import setup as codes
 from rapport.services import setup as number_series
 from rapport.services import setup as setup
@@ -29,6 +30,10 @@ app.add_typer(salesperson_app, name="salesperson")
 app.add_typer(user_app, name="user")
 app.add_typer(code_app, name="code")
 setup_templates.register(app)
+
+TableName = Annotated[str, typer.Argument(
+    metavar="TABLE", help="Code table: " + ", ".join(sorted(codes.CODE_TABLES)) + ".")]
+Code = Annotated[str, typer.Argument(help="The code (up to 10 characters).")]
 
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
@@ -57,16 +62,20 @@ def _setup_value(field: str, text: str) -> Any:
         return word in _TRUE
     if field == "mergefield_language_id":
         try:
-            return int(text)
+            number = int(text)
         except ValueError:
-            raise typer.BadParameter(f"{field} takes a whole number, not {text!r}") from None
+            number = -1
+        if not 0 <= number <= MAX_NUMBER:
+            raise typer.BadParameter(f"{field} takes a whole number from 0 to {MAX_NUMBER}, "
+                                     f"not {text!r}")
+        return number
     return text
 
 
 @app.command("set")
 def set_fields(
     assignments: Annotated[list[str], typer.Argument(
-        help="FIELD=VALUE pairs, e.g. segment_nos=SEG inherit_address=false "
+        metavar="FIELD=VALUE", help="FIELD=VALUE pairs, e.g. segment_nos=SEG inherit_address=false "
              "default_correspondence_type=Email (empty value = blank).")],
 ) -> None:
     """Change marketing setup fields."""
@@ -88,12 +97,16 @@ def set_fields(
 
 @series_app.command("add")
 def series_add(
-    code: str,
-    start: Annotated[str, typer.Option("--start", help="Starting No., e.g. SEG0001.")],
-    end: Annotated[str | None, typer.Option("--end", help="Ending No.")] = None,
-    increment: Annotated[int, typer.Option("--increment", help="Increment-by No.")] = 1,
+    code: Annotated[str, typer.Argument(help="Code of the number series, e.g. SEG.")],
+    start: Annotated[str, typer.Option(
+        "--start", metavar=CODE, help="Starting No., e.g. SEG0001.")],
+    end: Annotated[str | None, typer.Option(
+        "--end", metavar=CODE, help="Ending No. (default: no end).")] = None,
+    increment: Annotated[int, typer.Option(
+        "--increment", min=1, max=MAX_NUMBER, metavar=NUMBER, help="Increment-by No.")] = 1,
     manual: Annotated[bool, typer.Option("--manual", help="Allow manual numbers.")] = False,
-    description: Annotated[str, typer.Option("--description", "-d")] = "",
+    description: Annotated[str, typer.Option(
+        "--description", "-d", metavar=TEXT, help="Description of the series.")] = "",
 ) -> None:
     """Create a number series."""
     data = SeriesInput(code=code, description=description, starting_no=start, ending_no=end,
@@ -121,11 +134,12 @@ def series_list() -> None:
 
 @salesperson_app.command("add")
 def salesperson_add(
-    code: str,
-    name: Annotated[str, typer.Option("--name")] = "",
-    email: Annotated[str, typer.Option("--email")] = "",
-    job_title: Annotated[str, typer.Option("--job-title")] = "",
-    phone: Annotated[str, typer.Option("--phone")] = "",
+    code: Annotated[str, typer.Argument(help="Salesperson code, e.g. JL.")],
+    name: Annotated[str, typer.Option("--name", metavar=TEXT, help="Name.")] = "",
+    email: Annotated[str, typer.Option("--email", metavar=TEXT, help="E-mail address.")] = "",
+    job_title: Annotated[str, typer.Option(
+        "--job-title", metavar=TEXT, help="Job title.")] = "",
+    phone: Annotated[str, typer.Option("--phone", metavar=TEXT, help="Phone No.")] = "",
 ) -> None:
     """Create a salesperson."""
     data = setup.SalespersonInput(code=code, name=name, email=email, job_title=job_title,
@@ -150,7 +164,7 @@ def salesperson_list(
 
 @salesperson_app.command("block")
 def salesperson_block(
-    code: str,
+    code: Annotated[str, typer.Argument(help="Salesperson code.")],
     unblock: Annotated[bool, typer.Option("--unblock", help="Remove the block.")] = False,
 ) -> None:
     """Block a salesperson (or unblock with --unblock)."""
@@ -161,11 +175,12 @@ def salesperson_block(
 
 @user_app.command("link")
 def user_link(
-    user_id: str,
+    user_id: Annotated[str, typer.Argument(metavar="USER", help="User id, e.g. U1.")],
     salesperson: Annotated[str | None, typer.Argument(
         help="Salesperson code (omit to remove the link).")] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Full name.")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="Authentication e-mail.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar=TEXT, help="Full name.")] = None,
+    email: Annotated[str | None, typer.Option(
+        "--email", metavar=TEXT, help="Authentication e-mail.")] = None,
 ) -> None:
     """Link a user to a salesperson (creates the user when new)."""
     given = {"full_name": name, "authentication_email": email}
@@ -192,7 +207,7 @@ def user_list() -> None:
 
 @code_app.command("add")
 def code_add(
-    table: str, code: str,
+    table: TableName, code: Code,
     description: Annotated[str, typer.Argument(help="Description (or name).")] = "",
 ) -> None:
     """Add a code to a table, e.g. code add mailing-group NEWS "Newsletter"."""
@@ -202,7 +217,7 @@ def code_add(
 
 
 @code_app.command("list")
-def code_list(table: str) -> None:
+def code_list(table: TableName) -> None:
     """List the codes of a table."""
     with use_case() as ctx:
         rows = codes.list_codes(ctx, table)
@@ -213,7 +228,7 @@ def code_list(table: str) -> None:
 
 
 @code_app.command("delete")
-def code_delete(table: str, code: str) -> None:
+def code_delete(table: TableName, code: Code) -> None:
     """Delete a code nothing refers to."""
     with use_case() as ctx:
         codes.delete_code(ctx, table, code)

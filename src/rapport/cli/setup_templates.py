@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,20 @@ import typer
 from rich.table import Table
 
 from rapport.cli.common import console, use_case
-from rapport.cli.options import blank_or, choice
+from rapport.cli.options import (
+    AMOUNT,
+    CODE,
+    DATE,
+    FILE,
+    MINUTES,
+    TEXT,
+    amount_option,
+    blank_or,
+    captions,
+    choice,
+    date_option,
+    minutes_option,
+)
 from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedBy, WizardAction
 from rapport.services import campaigns as campaigns
 from rapport.services import templates as template_languages
@@ -25,7 +37,13 @@ template_app = typer.Typer(help="Interaction templates and their language rows."
 campaign_app = typer.Typer(help="Campaigns.", no_args_is_help=True)
 
 AttachmentFile = Annotated[Path | None, typer.Option(
-    "--attachment", exists=True, dir_okay=False, help="File to attach (stored in the database).")]
+    "--attachment", metavar=FILE, exists=True, dir_okay=False,
+    help="File to attach (stored in the database).")]
+Code = Annotated[str, typer.Argument(help="The code (up to 10 characters).")]
+Description = Annotated[str, typer.Option(
+    "--description", "-d", metavar=TEXT, help="Description.")]
+WordTemplate = Annotated[str | None, typer.Option(
+    "--word-template", metavar=CODE, help="Word template code.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +55,7 @@ def register(app: typer.Typer) -> None:
 
 @group_app.command("add")
 def group_add(
-    code: str, description: Annotated[str, typer.Argument(help="Description.")] = "",
+    code: Code, description: Annotated[str, typer.Argument(help="Description.")] = "",
 ) -> None:
     """Create an interaction group."""
     with use_case() as ctx:
@@ -58,7 +76,7 @@ def group_list() -> None:
 
 
 @group_app.command("delete")
-def group_delete(code: str) -> None:
+def group_delete(code: Code) -> None:
     """Delete an interaction group nothing uses."""
     with use_case() as ctx:
         templates.delete_interaction_group(ctx, code)
@@ -67,34 +85,41 @@ def group_delete(code: str) -> None:
 
 @template_app.command("add")
 def template_add(
-    code: str,
-    group: Annotated[str, typer.Option("--group", "-g", help="Interaction group (required).")],
-    description: Annotated[str, typer.Option("--description", "-d")] = "",
-    cost: Annotated[str, typer.Option("--cost", help="Unit cost (LCY).")] = "0",
-    duration: Annotated[int, typer.Option("--duration", help="Unit duration, minutes.")] = 0,
-    flow: Annotated[str, typer.Option("--flow", help="Outbound, Inbound or none.")] = "",
-    initiated_by: Annotated[str, typer.Option("--initiated-by", help="Us, Them or none.")] = "",
+    code: Code,
+    group: Annotated[str, typer.Option(
+        "--group", "-g", metavar=CODE, help="Interaction group (required).")],
+    description: Description = "",
+    cost: Annotated[str, typer.Option(
+        "--cost", metavar=AMOUNT, help="Unit cost (LCY): ≥ 0 with at most 2 decimals.")] = "0",
+    duration: Annotated[str, typer.Option(
+        "--duration", metavar=MINUTES, help="Unit duration in whole minutes ≥ 0.")] = "0",
+    flow: Annotated[str, typer.Option(
+        "--flow", metavar="FLOW", help=f"Information flow: {captions(InformationFlow)}.")] = "",
+    initiated_by: Annotated[str, typer.Option(
+        "--initiated-by", metavar="WHO", help=f"{captions(InitiatedBy)}.")] = "",
     correspondence: Annotated[str, typer.Option(
-        "--correspondence-type", help="Email (default), Hard Copy or none.")] = "Email",
+        "--correspondence-type", metavar="TYPE",
+        help=f"{captions(CorrespondenceType)}.")] = "Email",
     ignore_contact_type: Annotated[bool, typer.Option(
         "--ignore-contact-type", help="The template's type wins over the contact's.")] = False,
-    language: Annotated[str, typer.Option("--language", help="Default language code.")] = "",
+    language: Annotated[str, typer.Option(
+        "--language", metavar=CODE, help="Default language code.")] = "",
     wizard_action: Annotated[str, typer.Option(
-        "--wizard-action", help="Open, Import, Merge or none.")] = "",
-    word_template: Annotated[str | None, typer.Option("--word-template")] = None,
-    campaign: Annotated[str | None, typer.Option("--campaign")] = None,
+        "--wizard-action", metavar="ACTION", help=f"{captions(WizardAction)}.")] = "",
+    word_template: WordTemplate = None,
+    campaign: Annotated[str | None, typer.Option(
+        "--campaign", metavar=CODE, help="Default campaign No.")] = None,
     no_language_row: Annotated[bool, typer.Option(
         "--no-create-language-row",
-        help="Refuse (E27) instead of creating the default language's row.")] = False,
+        help="Refuse a default language without its language row instead of creating it.")
+    ] = False,
 ) -> None:
     """Create an interaction template."""
-    try:
-        unit_cost = Decimal(cost)
-    except InvalidOperation:
-        raise typer.BadParameter(f"{cost!r} is not an amount", param_hint="--cost") from None
     data = TemplateInput(
-        code=code, interaction_group_code=group, description=description, unit_cost=unit_cost,
-        unit_duration=duration, information_flow=choice(InformationFlow, flow, "--flow"),
+        code=code, interaction_group_code=group, description=description,
+        unit_cost=amount_option(cost, "--cost"),
+        unit_duration=minutes_option(duration, "--duration"),
+        information_flow=choice(InformationFlow, flow, "--flow"),
         initiated_by=choice(InitiatedBy, initiated_by, "--initiated-by"),
         correspondence_type_default=choice(
             CorrespondenceType, correspondence, "--correspondence-type"),
@@ -110,7 +135,9 @@ def template_add(
 
 @template_app.command("list")
 def template_list(
-    group: Annotated[str | None, typer.Option("--group", "-g")] = None,
+    group: Annotated[str | None, typer.Option(
+        "--group", "-g", metavar=CODE, help="Only the templates of this interaction group.")
+    ] = None,
 ) -> None:
     """List interaction templates."""
     with use_case() as ctx:
@@ -126,11 +153,12 @@ def template_list(
 
 @template_app.command("language")
 def template_language(
-    template: str,
+    template: Annotated[str, typer.Argument(help="Interaction template code.")],
     language: Annotated[str, typer.Argument(help="Language code ('' or none = blank).")] = "",
     attachment: AttachmentFile = None,
-    description: Annotated[str | None, typer.Option("--description", "-d")] = None,
-    word_template: Annotated[str | None, typer.Option("--word-template")] = None,
+    description: Annotated[str | None, typer.Option(
+        "--description", "-d", metavar=TEXT, help="Description of the language row.")] = None,
+    word_template: WordTemplate = None,
 ) -> None:
     """Add a language row to a template, or replace its attachment when the row exists."""
     lang = blank_or(language)
@@ -147,7 +175,7 @@ def template_language(
 
 
 @template_app.command("delete")
-def template_delete(code: str) -> None:
+def template_delete(code: Code) -> None:
     """Delete a template no interaction or segment uses, with its languages and attachments."""
     with use_case() as ctx:
         templates.delete_interaction_template(ctx, code)
@@ -155,24 +183,23 @@ def template_delete(code: str) -> None:
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD",
-                                 param_hint=option) from None
+    return date_option(text, option)
 
 
 @campaign_app.command("add")
 def campaign_add(
-    no: Annotated[str | None, typer.Option("--no", help="Number (default: Campaign Nos.).")] = None,
-    description: Annotated[str, typer.Option("--description", "-d")] = "",
-    start: Annotated[str | None, typer.Option("--start", help="Starting date.")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Ending date.")] = None,
-    salesperson: Annotated[str | None, typer.Option("--salesperson")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Campaign status code.")] = None,
-    activated: Annotated[bool, typer.Option("--activated")] = False,
+    no: Annotated[str | None, typer.Option(
+        "--no", metavar=CODE, help="Number (default: the next of Campaign Nos.).")] = None,
+    description: Description = "",
+    start: Annotated[str | None, typer.Option(
+        "--start", metavar=DATE, help="Starting date.")] = None,
+    end: Annotated[str | None, typer.Option("--end", metavar=DATE, help="Ending date.")] = None,
+    salesperson: Annotated[str | None, typer.Option(
+        "--salesperson", metavar=CODE, help="Salesperson code.")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", metavar=CODE, help="Campaign status code.")] = None,
+    activated: Annotated[bool, typer.Option(
+        "--activated", help="The campaign is activated.")] = False,
 ) -> None:
     """Create a campaign."""
     data = CampaignInput(no=no, description=description, starting_date=_date(start, "--start"),

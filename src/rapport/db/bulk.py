@@ -53,11 +53,15 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
             raw.execute("PRAGMA foreign_keys=OFF")
             yield conn
         finally:
-            if conn.in_transaction():
-                conn.rollback()
-            if conn.info["journal_mode"] == "delete":
-                _restore_wal(raw, locked)
-            conn.invalidate()  # closed, never back in the pool with foreign keys off
+            # Interrupted inside a statement (Ctrl-C, SIGTERM), the connection is invalidated:
+            # the driver's connection is closed, SQLite rolls the write back, and the next
+            # connection rapport opens puts the file back into WAL mode.
+            if not conn.invalidated:
+                if conn.in_transaction():
+                    conn.rollback()
+                if conn.info["journal_mode"] == "delete":
+                    _restore_wal(raw, locked)
+                conn.invalidate()  # closed, never back in the pool with foreign keys off
 
 
 def _switch(raw: Any, pragma: str, locked: type[Exception]) -> str:

@@ -6,7 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy import Engine, inspect
+
+from rapport.errors import ValidationError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -22,11 +25,16 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database behind ``engine`` to ``revision``."""
+    """Migrate the database behind ``engine`` to ``revision`` (an unknown revision is a
+    ValidationError, e.g. ``rapport db upgrade nosuch``)."""
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+        try:
+            command.upgrade(cfg, revision)
+        except CommandError as exc:
+            raise ValidationError(f"Cannot migrate the database to revision {revision!r}: {exc}",
+                                  field="revision", reason=str(exc)) from exc
 
 
 def is_empty_schema(engine: Engine) -> bool:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
-
 from rapport.errors import ValidationError
 
 
 def check_email(value: str | None, *, record: str, field: str = "email") -> str:
     """The trimmed address, or '' when blank; a malformed address is refused."""
+    # Imported here: most commands load this module (through the setup and contact services)
+    # but check no address, and email_validator (with idna) costs ~15 ms of their start-up.
+    from email_validator import EmailNotValidError, validate_email
+
     address = (value or "").strip()
     if not address:
         return ""

@@ -11,9 +11,11 @@
 - Both are pydantic v2 models derived from ``Input``: frozen, unknown fields refused
   (``extra="forbid"``), typed as the API's ``XCreate`` / ``XUpdate`` schemas, so that those
   map onto them one to one (``ContactChanges(**body.model_dump(exclude_unset=True))``).
-- The models check types only (``Amount`` and ``Minutes`` are the shared value types). Business
-  rules (lengths, ranges, codes that must exist, options, the reference's E-codes) stay in the
-  services, which raise ``RapportError`` subclasses naming the record, the field and the reason.
+- The models check types only (``Amount`` and ``Minutes`` are the shared value types, and check
+  what every amount and duration must be wherever it is typed: ≥ 0 and within its column, see
+  ``rapport.domain.field_values``). Business rules (lengths, codes that must exist, options, the
+  reference's E-codes) stay in the services, which raise ``RapportError`` subclasses naming the
+  record, the field and the reason.
 - pydantic's own ``ValidationError`` never leaves a model: a value it refuses — wherever the
   model is built, an edge, a test or a service — becomes rapport's ``ValidationError`` naming the
   record and the field (``invalid_input``, the one translation).
@@ -26,7 +28,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
@@ -39,6 +41,8 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from rapport.domain.field_values import amount_value, minutes_value
+from rapport.domain.field_values import shown as written
 from rapport.errors import ValidationError
 
 # pydantic error type (prefix) → (what the value must be, reason), in rapport's words.
@@ -56,31 +60,27 @@ _PHRASES: list[tuple[str, str, str]] = [
 ]
 
 
-def _number(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return Decimal("NaN")
-
-
 def _amount(value: Any) -> Any:
-    if value is not None and (isinstance(value, bool) or not _number(value).is_finite()):
-        raise PydanticCustomError("amount", "must be an amount ≥ 0")
-    return value
+    if value is None:
+        return value
+    try:
+        return amount_value(value)
+    except ValueError as exc:
+        raise PydanticCustomError("amount", f"must be {exc}") from None
 
 
 def _minutes(value: Any) -> Any:
     if value is None:
         return value
-    number = _number(value)
-    if isinstance(value, bool) or not number.is_finite() or number != number.to_integral_value():
-        raise PydanticCustomError("minutes", "must be whole minutes ≥ 0")
-    return int(number)
+    try:
+        return minutes_value(value)
+    except ValueError as exc:
+        raise PydanticCustomError("minutes", f"must be {exc}") from None
 
 
-#: An amount in LCY; that it is ≥ 0 and how it is rounded is the service's business.
+#: An amount in LCY: ≥ 0, at most 16 digits before the decimal point and 2 after it.
 Amount = Annotated[Decimal, BeforeValidator(_amount)]
-#: A duration in whole minutes; that it is ≥ 0 is the service's business.
+#: A duration in whole minutes from 0 to 2,147,483,647.
 Minutes = Annotated[int, BeforeValidator(_minutes)]
 
 
@@ -97,7 +97,8 @@ def _problem(error: ErrorDetails, record: str) -> tuple[str, str, str]:
             shown = "" if kind == "missing" else f", not {error['input']!r}"
             return field, f"{field} of {record} {must}{shown}", reason
     if kind in ("amount", "minutes"):
-        return field, f"{field} of {record} {error['msg']}, not {error['input']!r}", error["msg"]
+        message = f"{field} of {record} {error['msg']}, not {written(error['input'])}"
+        return field, message, error["msg"]
     detail = error["msg"][:1].lower() + error["msg"][1:]
     return field, f"{field} of {record}: {detail}", detail
 

@@ -27,14 +27,17 @@ from rapport.db.models.logging import (
 )
 from rapport.db.models.segments import (
     LineData,
+    LineMembership,
     SavedSegmentCriteria,
     SavedSegmentCriteriaLine,
     SegmentCriteriaLine,
     SegmentHeader,
     SegmentHistory,
+    SegmentHistoryData,
     SegmentInteractionLanguage,
     SegmentLanguageHistory,
     SegmentLine,
+    SegmentLineData,
 )
 from rapport.db.models.setup import (
     AppUser,
@@ -82,6 +85,7 @@ __all__ = [
     "JobResponsibility",
     "Language",
     "LineData",
+    "LineMembership",
     "LoggedSegment",
     "MailingGroup",
     "MarketingSetup",
@@ -95,9 +99,11 @@ __all__ = [
     "SegmentCriteriaLine",
     "SegmentHeader",
     "SegmentHistory",
+    "SegmentHistoryData",
     "SegmentInteractionLanguage",
     "SegmentLanguageHistory",
     "SegmentLine",
+    "SegmentLineData",
     "Territory",
     "WordTemplate",
     "rowcount",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, Integer, String, text
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rapport.db.models.base import (
@@ -68,6 +68,9 @@ class Contact(Base):
         Index("ix_contact_salesperson_code", "salesperson_code"),
         Index("ix_contact_post_code", "post_code"),
         Index("ix_contact_search_name", "search_name"),
+        # Suspected duplicates of a new contact: the same e-mail ignoring case (migration 0003).
+        Index("ix_contact_email_lower", func.lower(text("email")),
+              sqlite_where=text("email <> ''"), postgresql_where=text("email <> ''")),
         Index("ix_contact_country_territory", "country_region_code", "territory_code"),
         # Few contacts are privacy-blocked: Add Contacts counts the ones it leaves out (K10).
         Index(

@@ -12,7 +12,6 @@ from rapport.db.models.base import (
     CODE,
     Base,
     code_plain,
-    code_ref,
     created_at,
     date_col,
     enum_col,
@@ -63,11 +62,17 @@ class CampaignEntry(Base):
 
 
 class InteractionLogEntry(Base):
-    """A recorded interaction with a contact (SPEC §2.16)."""
+    """A recorded interaction with a contact (SPEC §2.16).
+
+    Its references (contact, attachment, group, template, campaign entry, logged segment,
+    salesperson) are set-based keys (migration 0004): checked once per statement, not once per
+    row, with the parent's deletion refused while an entry refers to it — logging writes
+    300,000 entries in one statement.
+    """
 
     __tablename__ = "interaction_log_entry"
     entry_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    contact_no: Mapped[str | None] = code_ref("contact.no")
+    contact_no: Mapped[str | None] = code_plain()
     contact_company_no: Mapped[str | None] = code_plain(index=True)
     date: Mapped[dt.date | None] = date_col()
     time_of_interaction: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
@@ -75,31 +80,27 @@ class InteractionLogEntry(Base):
     subject: Mapped[str] = text_col(100)
     information_flow: Mapped[str] = enum_col()
     initiated_by: Mapped[str] = enum_col()
-    attachment_no: Mapped[int | None] = mapped_column(
-        ForeignKey("attachment.no"), nullable=True, index=True
-    )
+    attachment_no: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     cost: Mapped[Decimal] = money()
     duration: Mapped[int] = minutes()
     user_id: Mapped[str] = text_col(50)
-    interaction_group_code: Mapped[str | None] = code_ref("interaction_group.code")
-    interaction_template_code: Mapped[str | None] = code_ref("interaction_template.code")
+    interaction_group_code: Mapped[str | None] = code_plain()
+    interaction_template_code: Mapped[str | None] = code_plain()
     interaction_language_code: Mapped[str] = text_col(CODE)
     # No foreign key: like segment_no, the campaign stays on the history after deletion.
     campaign_no: Mapped[str | None] = code_plain(index=True)
-    campaign_entry_no: Mapped[int | None] = mapped_column(
-        ForeignKey("campaign_entry.entry_no"), nullable=True, index=True
-    )
+    campaign_entry_no: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     campaign_response: Mapped[bool] = flag()
     campaign_target: Mapped[bool] = flag()
     segment_no: Mapped[str] = text_col(CODE)
     logged_segment_entry_no: Mapped[int | None] = mapped_column(
-        ForeignKey("logged_segment.entry_no"), nullable=True, index=True
+        Integer, nullable=True, index=True
     )
     evaluation: Mapped[str] = enum_col()
     attempt_failed: Mapped[bool] = flag()
     todo_no: Mapped[str] = text_col(CODE)
     opportunity_no: Mapped[str] = text_col(CODE)
-    salesperson_code: Mapped[str | None] = code_ref("salesperson.code")
+    salesperson_code: Mapped[str | None] = code_plain()
     delivery_status: Mapped[str] = enum_col()
     delivery_error: Mapped[str] = text_col(500)
     canceled: Mapped[bool] = flag()

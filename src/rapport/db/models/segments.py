@@ -70,17 +70,28 @@ class SegmentHeader(Base):
     created_at: Mapped[dt.datetime] = created_at()
 
 
-class LineData:
-    """The per-line interaction data of a segment line (SPEC §2.10), shared by the undo journal."""
+class LineMembership:
+    """What a segment line *is*: its contact, with what the criteria and the §3.2 defaulting took
+    from the contact when the line was made (company no., alternate address, exclusion flag,
+    salesperson, correspondence type, language). Written by every step, shared by the undo
+    journal; narrow on purpose (issue 11: a step writes only these)."""
 
     contact_no: Mapped[str | None] = code_plain()
     contact_company_no: Mapped[str | None] = code_plain()
     contact_alt_address_code: Mapped[str | None] = code_plain()
     contact_excluded: Mapped[bool] = flag()
-    description: Mapped[str] = text_col(100)
-    campaign_no: Mapped[str | None] = code_plain()
     salesperson_code: Mapped[str | None] = code_plain()
     correspondence_type: Mapped[str] = enum_col()
+    language_code: Mapped[str] = text_col(CODE)
+
+
+class LineData:
+    """A line's own interaction data (SPEC §2.10, §3.11), stored only for a line that a user or a
+    rule personalised; every other line takes these values from its header (see
+    ``services.segments._resolved``). Shared by the undo journal."""
+
+    description: Mapped[str] = text_col(100)
+    campaign_no: Mapped[str | None] = code_plain()
     interaction_template_code: Mapped[str | None] = code_plain()
     interaction_group_code: Mapped[str | None] = code_plain()
     cost: Mapped[Decimal] = money()
@@ -93,7 +104,6 @@ class LineData:
     initiated_by: Mapped[str] = enum_col()
     send_word_doc_as_attmt: Mapped[bool] = flag()
     word_template_code: Mapped[str | None] = code_plain()
-    language_code: Mapped[str] = text_col(CODE)
     subject: Mapped[str] = text_col(100)
     attachment_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
     evaluation: Mapped[str] = enum_col()
@@ -109,36 +119,68 @@ class LineData:
     merged: Mapped[bool] = flag()
 
 
-class SegmentLine(LineData, Base):
+# Lines and their journal are written hundreds of thousands at a time: on SQLite they are
+# clustered on their key (WITHOUT ROWID), so a row costs one B-tree insert instead of two.
+_CLUSTERED = {"sqlite_with_rowid": False}
+
+
+class SegmentLine(LineMembership, Base):
     """One contact occurrence in a segment; line numbers step by 10 000 (64-bit: a segment of
-    300,000 lines reaches 3·10⁹, past PostgreSQL's 32-bit integer)."""
+    300,000 lines reaches 3·10⁹, past PostgreSQL's 32-bit integer).
+
+    No foreign keys (issue 11): the segment's lines live and die under the lock of their header
+    (every writer locks it first, and deleting a segment deletes its lines), and the contact
+    reference is checked by a statement-level trigger on PostgreSQL and by the single writer on
+    SQLite, with the contact's deletion refused while it is on a line (migration 0002).
+    """
 
     __tablename__ = "segment_line"
-    segment_no: Mapped[str] = segment_fk()
+    segment_no: Mapped[str] = mapped_column(String(CODE), primary_key=True)
     line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     __table_args__ = (
-        ForeignKeyConstraint(["contact_no"], ["contact.no"]),
-        ForeignKeyConstraint(["campaign_no"], ["campaign.no"]),
-        ForeignKeyConstraint(["salesperson_code"], ["salesperson.code"]),
-        ForeignKeyConstraint(["interaction_template_code"], ["interaction_template.code"]),
-        Index("ix_segment_line_contact", "contact_no"),
-        Index("ix_segment_line_segment_contact", "segment_no", "contact_no"),
+        # Contact deletion/company change checks (by contact) and Add's "already in the
+        # segment" (by contact and segment) share one index.
+        Index("ix_segment_line_contact", "contact_no", "segment_no"),
+        _CLUSTERED,
     )
 
 
-class SegmentHistory(LineData, Base):
-    """The undo journal (SPEC §2.14, A3/K1).
+class SegmentLineData(LineData, Base):
+    """The personalised data of one segment line (a row only where a user or a rule set it)."""
 
-    One Deletion row per line a criteria action deleted, keyed by the action number that caused
-    it, with a full snapshot of the line so Go Back restores it exactly (data and line number).
-    Insertions are tracked by line-number range on the action row (see SegmentCriteriaLine).
-    """
+    __tablename__ = "segment_line_data"
+    segment_no: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    __table_args__ = (
+        ForeignKeyConstraint(["campaign_no"], ["campaign.no"]),
+        ForeignKeyConstraint(["interaction_template_code"], ["interaction_template.code"]),
+        _CLUSTERED,
+    )
+
+
+class SegmentHistory(LineMembership, Base):
+    """The undo journal (SPEC §2.14, A3/K1): one row per line a criteria action deleted, keyed
+    by the number of that action, so Go Back restores it exactly (data and line number); the
+    line's personalised data goes to ``SegmentHistoryData``, its unique language rows to
+    ``SegmentLanguageHistory``. Insertions are tracked by line-number range on the action row
+    (see SegmentCriteriaLine)."""
 
     __tablename__ = "segment_history"
-    segment_no: Mapped[str] = segment_fk()
+    segment_no: Mapped[str] = mapped_column(String(CODE), primary_key=True)
     segment_action_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    action_taken: Mapped[str] = enum_col("Insertion")
+    __table_args__ = (_CLUSTERED,)
+
+
+class SegmentHistoryData(LineData, Base):
+    """The personalised data of a journaled line: what it had, or what it showed when the
+    header changed after the line was deleted (journaled lines never follow the header)."""
+
+    __tablename__ = "segment_history_data"
+    segment_no: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    segment_action_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    line_no: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    __table_args__ = (_CLUSTERED,)
 
 
 class SegmentInteractionLanguage(Base):

@@ -133,7 +133,7 @@ def delete_campaign(ctx: Ctx, no: str) -> None:
     campaign = get_campaign(ctx, no)
     record = f"Campaign {campaign.no}"
     for column, what in [(m.SegmentHeader.campaign_no, "segment header(s)"),
-                         (m.SegmentLine.campaign_no, "segment line(s)"),
+                         (m.SegmentLineData.campaign_no, "segment line(s)"),
                          (m.InteractionTemplate.campaign_no, "interaction template(s)")]:
         count = ctx.session.scalar(select(func.count()).where(column == campaign.no))
         if count:

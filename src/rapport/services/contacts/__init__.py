@@ -9,11 +9,25 @@ from rapport.services.contacts._classifications import (
     unassign,
 )
 from rapport.services.contacts._contacts import (
+    ContactCreated,
+    ContactUpdated,
+    create_contact,
+    update_contact,
+)
+from rapport.services.contacts._deletion import (
+    ContactDeletion,
+    contact_deletion,
+    delete_contact,
+)
+from rapport.services.contacts._duplicates import (
+    DuplicateContactError,
+    DuplicateReport,
+    DuplicateRow,
+    SuspectedDuplicate,
+)
+from rapport.services.contacts._inputs import (
     ContactChanges,
     ContactInput,
-    create_contact,
-    delete_contact,
-    update_contact,
 )
 from rapport.services.contacts._numbers import (
     NumberBlock,
@@ -30,20 +44,28 @@ from rapport.services.contacts._queries import (
 __all__ = [
     "assign",
     "assigned_codes",
+    "contact_deletion",
     "contact_series",
     "ContactChanges",
+    "ContactCreated",
+    "ContactDeletion",
     "ContactDetail",
     "ContactFilter",
     "ContactInput",
+    "ContactUpdated",
     "create_contact",
     "delete_contact",
     "draw_block",
+    "DuplicateContactError",
+    "DuplicateReport",
+    "DuplicateRow",
     "files",
     "list_contacts",
     "NumberBlock",
     "remove_profile_answer",
     "set_profile_answer",
     "show_contact",
+    "SuspectedDuplicate",
     "unassign",
     "update_contact",
 ]

@@ -1,101 +1,61 @@
-"""Contacts (SPEC §2.2): create, change and delete companies and persons.
+"""Contacts (SPEC §2.2): create and change companies and persons.
 
 Persons inherit fields from their company as Marketing Setup says and follow the company's later
-changes; contacts on unlogged segments cannot be deleted (E30) or change company (E31); a contact
-with interaction log entries cannot change type (E32). Deleting a person re-points its
-interactions to its company; deleting a company deletes its persons and detaches their
-interactions. Reads for lists and cards are in ``contact_queries``.
+changes; a person on unlogged segments cannot change company (E31); a contact with interaction
+log entries cannot change type (E32). A new contact that looks like a stored one (same e-mail,
+or same name and company) is refused unless the caller allows it (``_duplicates``). Deleting is
+in ``_deletion``; reads for lists and cards are in ``_queries``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import exists, select
 
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code, require_code
 from rapport.domain.enums import ContactType
 from rapport.errors import ConflictError, ValidationError
 from rapport.services.contacts import _rules as rules
+from rapport.services.contacts._duplicates import (
+    DuplicateContactError,
+    SuspectedDuplicate,
+    suspected_duplicates,
+)
+from rapport.services.contacts._inputs import EDITABLE, ContactChanges, ContactInput
 from rapport.services.context import Ctx
-from rapport.services.inputs import Input
 from rapport.services.records import get_or_raise
 from rapport.services.setup import check_manual_no, draw_next, get_marketing_setup, require_series
 
-
-class ContactInput(Input):
-    """A new contact; without ``no`` it is drawn from "Contact Nos.", and blanks are filled by
-    inheritance from its company and by the marketing setup's defaults."""
-
-    record: ClassVar[str] = "Contact"
-
-    no: str | None = None
-    type: str = ContactType.COMPANY.value
-    name: str = ""
-    name_2: str = ""
-    search_name: str = ""
-    company_no: str | None = None
-    first_name: str = ""
-    surname: str = ""
-    job_title: str = ""
-    address: str = ""
-    address_2: str = ""
-    post_code: str = ""
-    city: str = ""
-    county: str = ""
-    country_region_code: str | None = None
-    territory_code: str | None = None
-    salesperson_code: str | None = None
-    language_code: str | None = None
-    salutation_code: str | None = None
-    correspondence_type: str = ""
-    email: str = ""
-    phone_no: str = ""
-    mobile_phone_no: str = ""
-    fax_no: str = ""
-    home_page: str = ""
-    vat_registration_no: str = ""
-    exclude_from_segment: bool = False
-    privacy_blocked: bool = False
+#: Every stored field of a contact that a change can touch (what ``ContactUpdated`` compares).
+_COMPARED = (*ContactChanges.model_fields, "company_name")
 
 
-class ContactChanges(Input):
-    """Changes to a contact; only the fields set are applied (codes and texts: None = blank)."""
+@dataclass(frozen=True)
+class ContactCreated:
+    """A new contact and what rapport filled in: ``inherited`` from its company, ``defaulted``
+    from the marketing setup (field → value), and the ``duplicates`` it may be one of (only
+    when they were allowed)."""
 
-    record: ClassVar[str] = "Contact"
-
-    type: str | None = None
-    name: str | None = None
-    name_2: str | None = None
-    search_name: str | None = None
-    company_no: str | None = None
-    first_name: str | None = None
-    surname: str | None = None
-    job_title: str | None = None
-    address: str | None = None
-    address_2: str | None = None
-    post_code: str | None = None
-    city: str | None = None
-    county: str | None = None
-    country_region_code: str | None = None
-    territory_code: str | None = None
-    salesperson_code: str | None = None
-    language_code: str | None = None
-    salutation_code: str | None = None
-    correspondence_type: str | None = None
-    email: str | None = None
-    phone_no: str | None = None
-    mobile_phone_no: str | None = None
-    fax_no: str | None = None
-    home_page: str | None = None
-    vat_registration_no: str | None = None
-    exclude_from_segment: bool | None = None
-    privacy_blocked: bool | None = None
+    contact: m.Contact
+    inherited: dict[str, Any] = field(default_factory=dict)
+    defaulted: dict[str, Any] = field(default_factory=dict)
+    duplicates: list[SuspectedDuplicate] = field(default_factory=list)
 
 
-EDITABLE = frozenset(ContactChanges.model_fields)
+@dataclass(frozen=True)
+class ContactUpdated:
+    """A changed contact: its ``changes`` (field → (old, new)) and, for a company, on how many
+    of its persons each field followed (``persons``: field → count)."""
+
+    contact: m.Contact
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    persons: dict[str, int] = field(default_factory=dict)
+
+
 _SPECIAL = frozenset({"company_no", "search_name", "type"})
 
 
@@ -105,8 +65,11 @@ def get_contact(ctx: Ctx, no: str) -> m.Contact:
     return get_or_raise(ctx, m.Contact, key, what="Contact", field="contact_no")
 
 
-def create_contact(ctx: Ctx, data: ContactInput) -> m.Contact:
-    """Create a company or person; without a number it is drawn from "Contact Nos."."""
+def create_contact(ctx: Ctx, data: ContactInput, *,
+                   allow_duplicate: bool = False) -> ContactCreated:
+    """Create a company or person; without a number it is drawn from "Contact Nos.". A contact
+    that looks like a stored one is refused (``DuplicateContactError``) unless
+    ``allow_duplicate``."""
     setup = get_marketing_setup(ctx)
     key = normalize_code(data.no, field="no", record="Contact")
     values = data.model_dump()
@@ -116,14 +79,35 @@ def create_contact(ctx: Ctx, data: ContactInput) -> m.Contact:
         setattr(contact, name, rules.clean_value(ctx, name, values[name], record))
     company = _company_of(ctx, contact.type, values["company_no"], key, record)
     contact.no = _number(ctx, key, setup, contact)
+    record = f"Contact {contact.no}"
+    _require_name(contact, record)
     _set_company(contact, company)
     contact.search_name = _search_name(values["search_name"], contact.name)
-    if company is not None:
-        rules.inherit_from_company(contact, company, setup)
-    rules.apply_defaults(contact, setup)
+    inherited = (_values(contact, rules.inherit_from_company(contact, company, setup))
+                 if company is not None else {})
+    defaulted = _values(contact, rules.apply_defaults(contact, setup))
+    duplicates = suspected_duplicates(ctx, contact)
+    if duplicates and not allow_duplicate:  # named without the number drawn for it
+        raise DuplicateContactError(f"Contact {key}" if key else "New contact", contact.name,
+                                    duplicates)
     ctx.session.add(contact)
     ctx.session.flush()
-    return contact
+    return ContactCreated(contact, inherited, defaulted, duplicates)
+
+
+def _values(contact: m.Contact, names: set[str]) -> dict[str, Any]:
+    """The non-blank values of ``names`` on ``contact``, in field order."""
+    return {n: getattr(contact, n) for n in _COMPARED
+            if n in names and getattr(contact, n) not in (None, "")}
+
+
+def _require_name(contact: m.Contact, record: str) -> None:
+    """A contact needs a name; a person's defaults to "first name surname" (as on import)."""
+    if not contact.name and contact.type == ContactType.PERSON:
+        contact.name = f"{contact.first_name} {contact.surname}".strip()
+    if not contact.name:
+        raise ValidationError(f"Name of {record} must have a value", record=record,
+                              field="name", reason="blank")
 
 
 def _number(ctx: Ctx, key: str | None, setup: m.MarketingSetup, contact: m.Contact) -> str:
@@ -169,13 +153,14 @@ def _search_name(given: str | None, name: str) -> str:
     return (given or "").strip() or name.upper()[:100]
 
 
-def update_contact(ctx: Ctx, no: str, data: ContactChanges) -> m.Contact:
+def update_contact(ctx: Ctx, no: str, data: ContactChanges) -> ContactUpdated:
     """Change a contact's fields; persons follow their company's inherited fields."""
     contact = get_contact(ctx, no)
     record = f"Contact {contact.no}"
     changes = data.given()
     setup = get_marketing_setup(ctx)
-    old = {n: getattr(contact, n) for n in [*rules.inherited_fields(setup), "name", "type"]}
+    before = {n: getattr(contact, n) for n in _COMPARED}
+    old = {n: before[n] for n in [*rules.inherited_fields(setup), "name", "type"]}
     for name in EDITABLE - _SPECIAL:
         if name in changes:
             setattr(contact, name, rules.clean_value(ctx, name, changes[name], record))
@@ -186,13 +171,18 @@ def update_contact(ctx: Ctx, no: str, data: ContactChanges) -> m.Contact:
             _change_company(ctx, contact, changes["company_no"], setup)
         else:
             _company_of(ctx, contact.type, changes["company_no"], contact.no, record)
+    if "name" in changes or "first_name" in changes or "surname" in changes:
+        _require_name(contact, record)
     _refresh_search_name(contact, changes, old["name"])
+    persons: dict[str, int] = {}
     if contact.type == ContactType.COMPANY:
         contact.company_name = contact.name
         if old["type"] == ContactType.COMPANY:
-            rules.propagate_to_persons(ctx, contact, old, setup)
+            persons = rules.propagate_to_persons(ctx, contact, old, setup)
     ctx.session.flush()
-    return contact
+    after = {n: getattr(contact, n) for n in _COMPARED}
+    changed = {n: (before[n], after[n]) for n in _COMPARED if before[n] != after[n]}
+    return ContactUpdated(contact, changed, persons)
 
 
 def _refresh_search_name(contact: m.Contact, changes: Mapping[str, Any], old_name: str) -> None:
@@ -251,32 +241,3 @@ def _change_company(ctx: Ctx, person: m.Contact, value: str | None,
     _set_company(person, company)
     if company is not None:
         rules.inherit_from_company(person, company, setup, before)
-
-
-def delete_contact(ctx: Ctx, no: str) -> None:
-    """Delete a contact (E30 while on a segment line); a company takes its persons with it."""
-    contact = get_contact(ctx, no)
-    record = f"Contact {contact.no}"
-    ile = m.InteractionLogEntry
-    ctx.session.flush()
-    if contact.type == ContactType.PERSON:
-        rules.refuse_delete_on_segment(ctx, m.Contact.no == contact.no, record)
-        _update_entries(ctx, ile.contact_no == contact.no, contact_no=contact.company_no)
-        ctx.session.delete(contact)
-        ctx.session.flush()
-        return
-    family = (m.Contact.company_no == contact.no) | (m.Contact.no == contact.no)
-    rules.refuse_delete_on_segment(ctx, family, f"{record} or one of its persons")
-    members = select(m.Contact.no).where(family)
-    _update_entries(ctx, ile.contact_no.in_(members) | (ile.contact_company_no == contact.no),
-                    contact_no=None, contact_company_no=None)
-    ctx.session.execute(delete(m.Contact).where(m.Contact.company_no == contact.no,
-                                                m.Contact.no != contact.no)
-                        .execution_options(synchronize_session="fetch"))
-    ctx.session.delete(contact)
-    ctx.session.flush()
-
-
-def _update_entries(ctx: Ctx, where: Any, **values: Any) -> None:
-    ctx.session.execute(update(m.InteractionLogEntry).where(where).values(**values)
-                        .execution_options(synchronize_session=False))

@@ -93,9 +93,10 @@ def _blank(value: Any) -> bool:
 
 
 def inherit_from_company(person: m.Contact, company: m.Contact, setup: m.MarketingSetup,
-                         previous: Mapping[str, Any] | None = None) -> None:
+                         previous: Mapping[str, Any] | None = None) -> set[str]:
     """Copy inherited company fields into the person's blank fields (or those that equal the
-    ``previous`` company's value when the person moves to another company).
+    ``previous`` company's value when the person moves to another company); the names of the
+    fields copied.
 
     The address is one block: it is copied only when the person has no address of its own.
     """
@@ -112,43 +113,50 @@ def inherit_from_company(person: m.Contact, company: m.Contact, setup: m.Marketi
             follows.add("country_region_code")
     for name in follows:
         setattr(person, name, getattr(company, name))
+    return follows
 
 
-def apply_defaults(contact: m.Contact, setup: m.MarketingSetup) -> None:
-    """Marketing setup defaults for a new contact's blank fields (SPEC §2.1)."""
-    for field, default in (("salesperson_code", setup.default_salesperson_code),
-                           ("territory_code", setup.default_territory_code),
-                           ("country_region_code", setup.default_country_region_code),
-                           ("language_code", setup.default_language_code)):
-        if _blank(getattr(contact, field)):
-            setattr(contact, field, default)
-    if not contact.correspondence_type:
-        contact.correspondence_type = setup.default_correspondence_type
-    if contact.salutation_code is None:
-        contact.salutation_code = (setup.def_company_salutation_code
-                                   if contact.type == ContactType.COMPANY
-                                   else setup.default_person_salutation_code)
+def apply_defaults(contact: m.Contact, setup: m.MarketingSetup) -> set[str]:
+    """Marketing setup defaults for a new contact's blank fields (SPEC §2.1); the names of the
+    fields given a value."""
+    salutation = (setup.def_company_salutation_code if contact.type == ContactType.COMPANY
+                  else setup.default_person_salutation_code)
+    filled: set[str] = set()
+    for name, default in (("salesperson_code", setup.default_salesperson_code),
+                          ("territory_code", setup.default_territory_code),
+                          ("country_region_code", setup.default_country_region_code),
+                          ("language_code", setup.default_language_code),
+                          ("correspondence_type", setup.default_correspondence_type),
+                          ("salutation_code", salutation)):
+        if _blank(getattr(contact, name)) and not _blank(default):
+            setattr(contact, name, default)
+            filled.add(name)
+    return filled
 
 
 def propagate_to_persons(ctx: Ctx, company: m.Contact, old: Mapping[str, Any],
-                         setup: m.MarketingSetup) -> None:
+                         setup: m.MarketingSetup) -> dict[str, int]:
     """After a company changed: persons holding the old value of an inherited field get the new
-    one (one UPDATE per changed field), and every person gets the new company name."""
+    one (one UPDATE per changed field), and every person gets the new company name. Returns
+    how many persons each field was changed on (fields no person followed are left out)."""
     persons = (m.Contact.company_no == company.no) & (m.Contact.no != company.no)
+    followed: dict[str, int] = {}
     for name in inherited_fields(setup):
         new = getattr(company, name)
         if new == old[name]:
             continue
         column = getattr(m.Contact, name)
         holds_old = column.is_(None) if old[name] is None else column == old[name]
-        _update_persons(ctx, persons & holds_old, {name: new})
+        followed[name] = _update_persons(ctx, persons & holds_old, {name: new})
     if company.name != old["name"]:
-        _update_persons(ctx, persons, {"company_name": company.name})
+        followed["company_name"] = _update_persons(ctx, persons, {"company_name": company.name})
+    return {name: count for name, count in followed.items() if count}
 
 
-def _update_persons(ctx: Ctx, where: ColumnElement[bool], values: dict[str, Any]) -> None:
-    ctx.session.execute(update(m.Contact).where(where).values(**values)
-                        .execution_options(synchronize_session="fetch"))
+def _update_persons(ctx: Ctx, where: ColumnElement[bool], values: dict[str, Any]) -> int:
+    result = ctx.session.execute(update(m.Contact).where(where).values(**values)
+                                 .execution_options(synchronize_session="fetch"))
+    return m.rowcount(result)
 
 
 def on_segment_line(ctx: Ctx, contacts: ColumnElement[bool]) -> bool:

@@ -40,6 +40,7 @@ from rapport.services.segments import (
     action_count,
     delete_lines,
     insert_lines,
+    large_step,
     record_action,
     require_segment,
 )
@@ -74,11 +75,13 @@ def add_contacts(
     )
     criteria = criteria_of(filters, ctx.work_date)
     header = require_segment(ctx, segment_no)
+    large_step(ctx.session)
     skipped = _count(ctx.session, _add_selection(criteria, header.no, options, privacy=True))
     action = record_action(
         ctx, header.no, CriteriaAction.ADD, options=options, filters=criteria.section_filters()
     )
-    source = LineSource(_add_selection(criteria, header.no, options, privacy=False))
+    selection = _add_selection(criteria, header.no, options, privacy=False)
+    source = LineSource(selection, contact=selection.get_final_froms()[0])
     added = insert_lines(ctx, header, source, action)
     return AddResult(added=added, skipped_privacy=skipped, no_of_criteria_actions=action.no)
 
@@ -122,6 +125,7 @@ def preview(
     """How many lines Add would insert, or Reduce/Refine would delete; changes nothing."""
     criteria = criteria_of(filters, ctx.work_date)
     header = require_segment(ctx, segment_no, lock=False)
+    large_step(ctx.session)
     if action is CriteriaAction.ADD:
         return _count(ctx.session, _add_selection(criteria, header.no, options, privacy=False))
     if action not in (CriteriaAction.REDUCE, CriteriaAction.REFINE):

@@ -1,8 +1,9 @@
 """Go Back and Reset Criteria (SPEC §3.6–§3.7 with A3/K1, K15).
 
 Go Back undoes the last criteria action exactly: the lines it inserted (its line-number range)
-are removed, the lines it deleted come back from their snapshots with all their data and their
-original line numbers, and the action with its filter rows leaves the criteria log. Nothing is
+are removed, the lines it deleted come back from the journal — the same narrow rows, with their
+personalised data and line-level language rows where they had any — with their original line
+numbers, and the action with its filter rows leaves the criteria log. Nothing is
 ever reset implicitly; ``reset_criteria`` is an explicit action.
 """
 
@@ -11,18 +12,21 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.orm import Session
 
-from rapport.domain.enums import CriteriaLineType, HistoryAction
+from rapport.domain.enums import CriteriaLineType
 from rapport.errors import RuleViolationError
 from rapport.services.context import Ctx
-from rapport.services.segments import action_count, require_segment
+from rapport.services.segments import action_count, large_step, require_segment
 from rapport.services.tables import (
     CRITERIA,
     HISTORY,
+    HISTORY_DATA,
     LANG,
     LANG_DATA,
     LANG_HISTORY,
     LINE,
     LINE_DATA,
+    LINE_FIELDS,
+    MEMBERSHIP,
 )
 
 
@@ -30,6 +34,7 @@ def go_back(ctx: Ctx, segment_no: str) -> int:
     """Undo the segment's last criteria action; returns the remaining No. of Criteria Actions."""
     session = ctx.session
     require_segment(ctx, segment_no)
+    large_step(session)
     number = action_count(session, segment_no)
     row = session.execute(
         select(CRITERIA)
@@ -58,45 +63,28 @@ def go_back(ctx: Ctx, segment_no: str) -> int:
 
 
 def _remove_inserted(session: Session, segment_no: str, first: int, last: int) -> None:
-    """Delete exactly the lines the action inserted (and their line-level language rows)."""
-    session.execute(
-        delete(LANG).where(
-            LANG.c.segment_no == segment_no,
-            LANG.c.segment_line_no.between(first, last),
-            LANG.c.segment_line_no != 0,
+    """Delete exactly the lines the action inserted, with their data and language rows."""
+    for table, column in ((LANG, LANG.c.segment_line_no), (LINE_DATA, LINE_DATA.c.line_no),
+                          (LINE, LINE.c.line_no)):
+        session.execute(
+            delete(table).where(table.c.segment_no == segment_no, column.between(first, last),
+                                column != 0)
         )
-    )
-    session.execute(
-        delete(LINE).where(LINE.c.segment_no == segment_no, LINE.c.line_no.between(first, last))
-    )
 
 
 def _restore_deleted(session: Session, segment_no: str, action_no: int) -> None:
-    """Put back the lines the action deleted, from their snapshots, then drop the snapshots."""
-    journal = and_(
-        HISTORY.c.segment_no == segment_no,
-        HISTORY.c.segment_action_no == action_no,
-        HISTORY.c.action_taken == HistoryAction.DELETION.value,
-    )
-    lines = select(
-        HISTORY.c.segment_no, HISTORY.c.line_no, *[HISTORY.c[n] for n in LINE_DATA]
-    ).where(journal)
-    session.execute(insert(LINE).from_select(["segment_no", "line_no", *LINE_DATA], lines))
-    lang_journal = and_(
-        LANG_HISTORY.c.segment_no == segment_no, LANG_HISTORY.c.segment_action_no == action_no
-    )
-    langs = select(
-        LANG_HISTORY.c.segment_no,
-        LANG_HISTORY.c.segment_line_no,
-        *[LANG_HISTORY.c[n] for n in LANG_DATA],
-    ).where(lang_journal)
-    session.execute(insert(LANG).from_select(["segment_no", "segment_line_no", *LANG_DATA], langs))
-    session.execute(delete(LANG_HISTORY).where(lang_journal))
-    session.execute(
-        delete(HISTORY).where(
-            HISTORY.c.segment_no == segment_no, HISTORY.c.segment_action_no == action_no
-        )
-    )
+    """Put back the lines the action deleted, from the journal, then empty it for the action."""
+    keys = (LINE, LINE_DATA, LANG)
+    journals = (HISTORY, HISTORY_DATA, LANG_HISTORY)
+    columns = (["line_no", *MEMBERSHIP], ["line_no", *LINE_FIELDS],
+               ["segment_line_no", *LANG_DATA])
+    for target, journal, names in zip(keys, journals, columns, strict=True):
+        of_action = and_(journal.c.segment_no == segment_no,
+                         journal.c.segment_action_no == action_no)
+        rows = (select(journal.c.segment_no, *[journal.c[n] for n in names]).where(of_action)
+                .order_by(journal.c[names[0]]))  # key order: the target's index is walked once
+        session.execute(insert(target).from_select(["segment_no", *names], rows))
+        session.execute(delete(journal).where(of_action))
 
 
 def reset_criteria(ctx: Ctx, segment_no: str) -> int:
@@ -104,7 +92,7 @@ def reset_criteria(ctx: Ctx, segment_no: str) -> int:
     session = ctx.session
     require_segment(ctx, segment_no)
     dropped = action_count(session, segment_no)
-    session.execute(delete(LANG_HISTORY).where(LANG_HISTORY.c.segment_no == segment_no))
-    session.execute(delete(HISTORY).where(HISTORY.c.segment_no == segment_no))
+    for journal in (LANG_HISTORY, HISTORY_DATA, HISTORY):
+        session.execute(delete(journal).where(journal.c.segment_no == segment_no))
     session.execute(delete(CRITERIA).where(CRITERIA.c.segment_no == segment_no))
     return dropped

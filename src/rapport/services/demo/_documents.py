@@ -9,11 +9,13 @@ instruction `` MERGEFIELD Contact_Name `` — what Word's *Insert Merge Field* p
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
+
+# python-docx (and lxml) load where a letter is built, not with the demo package: generating
+# contacts (`rapport demo --contacts N`) builds no letter.
 
 LETTER_FIELDS = ("Contact_Name", "Contact_Company_Name", "Contact_Address", "Contact_Post_Code",
                  "Contact_City", "Document_Date", "Formal_Salutation", "Salesperson_Name",
@@ -34,6 +36,9 @@ _TEXTS = {
 
 def _field(paragraph: Paragraph, name: str) -> None:
     """Append a simple MERGEFIELD to the paragraph, as Word's Insert Merge Field does."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), f" MERGEFIELD {name} ")
     run = OxmlElement("w:r")
@@ -57,6 +62,8 @@ def _line(document: object, *parts: str) -> Paragraph:
 
 def welcome_letter(language: str = "") -> bytes:
     """A welcome letter (.docx) in English ('') or German ('DEU') with merge fields."""
+    from docx import Document
+
     heading, body, closing = _TEXTS.get(language, _TEXTS[""])
     document = Document()
     _line(document, "Rapport Demo Trading · Harbour Road 1 · 0150 Oslo")

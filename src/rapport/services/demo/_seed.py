@@ -3,7 +3,8 @@
 ``seed_demo`` fills an empty database (no contacts) with a marketing setup and number series,
 salespeople and the user ADMIN, languages, countries, territories, classification codes,
 profile questionnaires, interaction groups and templates (a Word welcome letter with merge
-fields in English and German, an HTML newsletter), campaigns, and a few hundred contacts.
+fields in English and German, an HTML newsletter), campaigns, a few hundred contacts, and some
+activity (``_activity``): segments built by criteria, logged segments, single interactions.
 ``ensure_setup`` creates only the setup part (missing rows only); the bulk generator uses it.
 """
 
@@ -23,6 +24,7 @@ from rapport.errors import ConflictError
 from rapport.services.contacts import draw_block
 from rapport.services.context import Ctx
 from rapport.services.demo import _data as data
+from rapport.services.demo._activity import record_activity
 from rapport.services.demo._contacts import DemoContactBuilder
 from rapport.services.demo._documents import newsletter_html, welcome_letter
 from rapport.services.setup import ensure_marketing_setup
@@ -42,6 +44,10 @@ class DemoSummary:
     persons: int = 0
     templates: int = 0
     campaigns: int = 0
+    segments: int = 0
+    logged_segments: int = 0
+    interactions: int = 0
+    postponed: int = 0
 
 
 def ensure_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> int:
@@ -125,7 +131,9 @@ def seed_demo(ctx: Ctx, *, if_empty: bool = False) -> DemoSummary:
     templates = _templates(ctx)
     campaigns = _campaigns(ctx)
     companies, persons = _contacts(ctx)
-    return DemoSummary(True, 0, companies, persons, templates, campaigns)
+    activity = record_activity(ctx)
+    return DemoSummary(True, 0, companies, persons, templates, campaigns, activity.segments,
+                       activity.logged_segments, activity.interactions, activity.postponed)
 
 
 def _attachment(ctx: Ctx, name: str, extension: str, content: bytes) -> int:

@@ -34,7 +34,7 @@ from rapport.domain.enums import (
 )
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
-from rapport.services.inputs import Input
+from rapport.services.inputs import Amount, Input, Minutes
 from rapport.services.records import get_or_raise
 
 _CODE_FIELDS = ("contact_no", "contact_company_no", "salesperson_code",
@@ -91,8 +91,8 @@ class InteractionDraft(Input):
     campaign_response: bool = False
     opportunity_no: str = ""
     todo_no: str = ""
-    cost: Decimal = Decimal("0")
-    duration: int = 0
+    cost: Amount = Decimal("0")
+    duration: Minutes = 0
     evaluation: Evaluation = Evaluation.BLANK
     interaction_successful: bool = True
     result_description: str = ""

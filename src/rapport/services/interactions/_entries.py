@@ -245,8 +245,8 @@ def delete_entries(ctx: Ctx, where: Callable[[Any], list[ColumnElement[bool]]]) 
 def _in_use_elsewhere(att: Any) -> ColumnElement[bool]:
     """SQL: a record other than an interaction log entry refers to the attachment."""
     columns = [m.InteractionTmplLanguage.attachment_no, m.WordTemplate.attachment_no,
-               m.SegmentHeader.modified_word_template, m.SegmentLine.attachment_no,
-               m.SegmentInteractionLanguage.attachment_no, m.SegmentHistory.attachment_no,
+               m.SegmentHeader.modified_word_template, m.SegmentLineData.attachment_no,
+               m.SegmentInteractionLanguage.attachment_no, m.SegmentHistoryData.attachment_no,
                m.SegmentLanguageHistory.attachment_no]
     return or_(*[att.in_(select(col).where(col.is_not(None))) for col in columns])
 

@@ -39,10 +39,10 @@ from rapport.db.models import (
     InteractionTmplLanguage,
     InterLogEntryCommentLine,
     SegmentHeader,
-    SegmentHistory,
+    SegmentHistoryData,
     SegmentInteractionLanguage,
     SegmentLanguageHistory,
-    SegmentLine,
+    SegmentLineData,
     WordTemplate,
 )
 from rapport.domain.enums import (
@@ -209,7 +209,7 @@ def attachment_in_use(no: QueryableAttribute[int] | int, *, except_entry: int | 
     return or_(exists().where(other_entry), *(exists().where(column == no) for column in (
         InteractionTmplLanguage.attachment_no, WordTemplate.attachment_no,
         SegmentHeader.modified_word_template, SegmentInteractionLanguage.attachment_no,
-        SegmentLine.attachment_no, SegmentHistory.attachment_no,
+        SegmentLineData.attachment_no, SegmentHistoryData.attachment_no,
         SegmentLanguageHistory.attachment_no)))
 
 

@@ -19,7 +19,7 @@ from rapport.db.models import Contact, InteractionLogEntry, InterLogEntryComment
 from rapport.domain.enums import CorrespondenceType, Evaluation, InformationFlow, InitiatedBy
 from rapport.errors import NotFoundError, ValidationError
 from rapport.services.context import Ctx
-from rapport.services.inputs import Input
+from rapport.services.inputs import Amount, Input, Minutes
 from rapport.services.interactions import _interactions as interactions
 from rapport.services.interactions._drafts import (
     DraftAttachment,
@@ -59,8 +59,8 @@ class DraftChanges(Input):
     campaign_response: bool | None = None
     opportunity_no: str | None = None
     todo_no: str | None = None
-    cost: Decimal | None = None
-    duration: int | None = None
+    cost: Amount | None = None
+    duration: Minutes | None = None
     evaluation: Evaluation | None = None
     interaction_successful: bool | None = None
     result_description: str | None = None

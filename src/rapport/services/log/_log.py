@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Row,
     case,
     delete,
@@ -37,7 +38,6 @@ from rapport.db.models import (
     InteractionTemplate,
     LoggedSegment,
     SegmentHeader,
-    SegmentLine,
 )
 from rapport.domain.codes import require_code
 from rapport.domain.enums import DeliveryStatus
@@ -51,7 +51,13 @@ from rapport.services.log._validation import (
     logged_correspondence_type,
 )
 from rapport.services.records import not_found
-from rapport.services.segments import SegmentInput, create_segment
+from rapport.services.segments import (
+    SegmentInput,
+    create_segment,
+    large_step,
+    resolved_segment,
+)
+from rapport.services.tables import HISTORY, HISTORY_DATA, LINE, LINE_DATA
 
 # Test seam: called after the entries are written and before anything else (crash tests).
 AFTER_ENTRIES_HOOK: Callable[[Ctx], None] | None = None
@@ -92,6 +98,7 @@ def log_segment(
     """Log a segment: logged segment, campaign entries, interaction log entries; delete it."""
     no = require_code(segment_no, field="Segment No.", record="Segment")
     header = _lock_header(ctx, no)
+    large_step(ctx.session)
     _check_header(ctx, header)
     facts = line_facts(ctx, no)
     if facts.lines_with_contact == 0:
@@ -185,81 +192,76 @@ def _create_logged_segment(ctx: Ctx, header: Header) -> int:
     return logged.entry_no
 
 
-def _contact_lines(no: str) -> tuple[ColumnElement[bool], ...]:
-    return (SegmentLine.segment_no == no, SegmentLine.contact_no.is_not(None))
-
-
 def _insert_campaign_entries(
     ctx: Ctx, header: Header, ls_no: int
 ) -> int:
     """One campaign entry per campaign of the segment, dated and signed by its first line."""
+    line = resolved_segment(ctx, header.no)
     first = (
-        select(SegmentLine.campaign_no, func.min(SegmentLine.line_no).label("line_no"))
-        .where(*_contact_lines(header.no), SegmentLine.campaign_no.is_not(None))
-        .group_by(SegmentLine.campaign_no)
+        select(line.c.campaign_no, func.min(line.c.line_no).label("line_no"))
+        .where(line.c.contact_no.is_not(None), line.c.campaign_no.is_not(None))
+        .group_by(line.c.campaign_no)
         .subquery()
     )
     source = select(
-        SegmentLine.campaign_no, literal(header.description), SegmentLine.date,
-        literal(ctx.user_id), literal(header.no), literal(False), SegmentLine.salesperson_code,
+        line.c.campaign_no, literal(header.description), line.c.date,
+        literal(ctx.user_id), literal(header.no), literal(False), line.c.salesperson_code,
         literal(ls_no), literal(""), literal(ctx.now()),
-    ).join(first, (SegmentLine.segment_no == header.no) & (SegmentLine.line_no == first.c.line_no))
+    ).join(first, line.c.line_no == first.c.line_no)
     stmt = insert(CampaignEntry).from_select(
         ["campaign_no", "description", "date", "user_id", "segment_no", "canceled",
          "salesperson_code", "register_no", "document_type", "created_at"], source)
     return run(ctx, stmt)
 
 
-def _entry_columns(ctx: Ctx, header: Header, ls_no: int, deliver: bool) -> dict[str, Expr]:
+def _entry_columns(ctx: Ctx, line: FromClause, header: Header, ls_no: int,
+                   deliver: bool) -> dict[str, Expr]:
     """Each interaction log entry column and the SQL expression that fills it from its line."""
-    line = SegmentLine
-    corr = logged_correspondence_type()
+    corr = logged_correspondence_type(line)
     in_progress = literal(DeliveryStatus.IN_PROGRESS.value)
     status = case((corr != "", in_progress), else_=literal("")) if deliver else literal("")
     mwt = header.modified_word_template
     # The segment's edited Word template applies to the lines without an own document.
-    own = null() if mwt is None else case((line.attachment_no.is_(None), literal(mwt)),
+    own = null() if mwt is None else case((line.c.attachment_no.is_(None), literal(mwt)),
                                           else_=null())
+    copied = {name: line.c[name] for name in (
+        "contact_no", "date", "description", "subject", "information_flow", "initiated_by",
+        "attachment_no", "cost", "duration", "interaction_template_code", "campaign_no",
+        "campaign_response", "campaign_target", "segment_no", "evaluation", "attempt_failed",
+        "todo_no", "opportunity_no", "salesperson_code", "contact_alt_address_code",
+        "contact_via", "document_type", "document_no", "version_no", "doc_no_occurrence",
+        "word_template_code", "merged")}
     return {
-        "contact_no": line.contact_no, "contact_company_no": Contact.company_no,
-        "date": line.date, "description": line.description, "subject": line.subject,
-        "information_flow": line.information_flow, "initiated_by": line.initiated_by,
-        "attachment_no": line.attachment_no, "cost": line.cost, "duration": line.duration,
+        **copied, "contact_company_no": Contact.company_no,
         "user_id": literal(ctx.user_id),
         "interaction_group_code": func.coalesce(InteractionGroup.code,
                                                 InteractionTemplate.interaction_group_code),
-        "interaction_template_code": line.interaction_template_code,
-        "interaction_language_code": line.language_code, "campaign_no": line.campaign_no,
+        "interaction_language_code": line.c.language_code,
         "campaign_entry_no": CampaignEntry.entry_no,
-        "campaign_response": line.campaign_response, "campaign_target": line.campaign_target,
-        "segment_no": line.segment_no, "logged_segment_entry_no": literal(ls_no),
-        "evaluation": line.evaluation, "attempt_failed": line.attempt_failed,
-        "todo_no": line.todo_no, "opportunity_no": line.opportunity_no,
-        "salesperson_code": line.salesperson_code, "delivery_status": status,
+        "logged_segment_entry_no": literal(ls_no),
+        "delivery_status": status,
         "delivery_error": literal(""), "canceled": literal(False), "postponed": literal(False),
-        "correspondence_type": corr, "contact_alt_address_code": line.contact_alt_address_code,
-        "contact_via": line.contact_via, "send_word_docs_as_attmt": line.send_word_doc_as_attmt,
-        "document_type": line.document_type, "document_no": line.document_no,
-        "version_no": line.version_no, "doc_no_occurrence": line.doc_no_occurrence,
-        "email_logged": literal(False), "word_template_code": line.word_template_code,
-        "merged": line.merged, "modified_word_template": own, "created_at": literal(ctx.now()),
+        "correspondence_type": corr,
+        "send_word_docs_as_attmt": line.c.send_word_doc_as_attmt,
+        "email_logged": literal(False),
+        "modified_word_template": own, "created_at": literal(ctx.now()),
     }
 
 
 def _insert_entries(ctx: Ctx, header: Header, ls_no: int, deliver: bool) -> int:
     """One interaction log entry per line with a contact, numbered in line order."""
-    columns = _entry_columns(ctx, header, ls_no, deliver)
+    line = resolved_segment(ctx, header.no)
+    columns = _entry_columns(ctx, line, header, ls_no, deliver)
     source = (
         select(*columns.values())
-        .select_from(SegmentLine)
-        .join(Contact, Contact.no == SegmentLine.contact_no)
+        .select_from(line)
+        .join(Contact, Contact.no == line.c.contact_no)
         .join(InteractionTemplate,
-              InteractionTemplate.code == SegmentLine.interaction_template_code)
-        .outerjoin(InteractionGroup, InteractionGroup.code == SegmentLine.interaction_group_code)
+              InteractionTemplate.code == line.c.interaction_template_code)
+        .outerjoin(InteractionGroup, InteractionGroup.code == line.c.interaction_group_code)
         .outerjoin(CampaignEntry, (CampaignEntry.register_no == ls_no)
-                   & (CampaignEntry.campaign_no == SegmentLine.campaign_no))
-        .where(SegmentLine.segment_no == header.no)
-        .order_by(SegmentLine.line_no)
+                   & (CampaignEntry.campaign_no == line.c.campaign_no))
+        .order_by(line.c.line_no)
     )
     stmt = insert(InteractionLogEntry).from_select(list(columns), source)
     return run(ctx, stmt)
@@ -269,8 +271,9 @@ def _mark_attachments_read_only(
     ctx: Ctx, header: Header
 ) -> None:
     """Attachments used by logged interactions become read-only."""
-    used = select(SegmentLine.attachment_no).where(
-        *_contact_lines(header.no), SegmentLine.attachment_no.is_not(None))
+    line = resolved_segment(ctx, header.no)
+    used = select(line.c.attachment_no).where(
+        line.c.contact_no.is_not(None), line.c.attachment_no.is_not(None))
     condition = Attachment.no.in_(used)
     if header.modified_word_template is not None:
         condition = condition | (Attachment.no == header.modified_word_template)
@@ -278,8 +281,10 @@ def _mark_attachments_read_only(
 
 
 def _delete_segment(ctx: Ctx, no: str) -> None:
-    """Delete the segment; lines first in one statement, the rest by the cascades."""
-    run(ctx, delete(SegmentLine).where(SegmentLine.segment_no == no))
+    """Delete the segment: its lines, their data and journal, then the header (the criteria
+    and language rows go with it by their cascades)."""
+    for table in (LINE, LINE_DATA, HISTORY, HISTORY_DATA):
+        run(ctx, delete(table).where(table.c.segment_no == no))
     run(ctx, delete(SegmentHeader).where(SegmentHeader.no == no))
 
 

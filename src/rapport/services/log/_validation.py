@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     and_,
     case,
     exists,
@@ -31,43 +32,52 @@ from rapport.db.models import (
     ContactAltAddress,
     InteractionTemplate,
     Salesperson,
-    SegmentLine,
 )
 from rapport.domain.enums import CorrespondenceType
 from rapport.errors import MultipleErrors, NotFoundError, RapportError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.segments import resolved_segment
+from rapport.services.tables import LINE
 
 EMAIL = CorrespondenceType.EMAIL.value
 PRIVACY_TEXT = "Contact {contact} cannot be used because it is blocked for privacy reasons."
 
 
-def has_email_address() -> ColumnElement[bool]:
-    """SQL: the contact, or its alternate address (set or active on the date), has an e-mail."""
-    alt = ContactAltAddress
-    active = exists().where(
-        ContactAltAddrDateRange.contact_no == alt.contact_no,
-        ContactAltAddrDateRange.contact_alt_address_code == alt.code,
-        ContactAltAddrDateRange.starting_date <= SegmentLine.date,
-        or_(ContactAltAddrDateRange.ending_date.is_(None),
-            ContactAltAddrDateRange.ending_date >= SegmentLine.date),
+def has_email_address(line: FromClause) -> ColumnElement[bool]:
+    """SQL over a resolved line joined to its contact: the contact, or its alternate address
+    (set on the line or active on its date), has an e-mail."""
+    alt, rng = ContactAltAddress.__table__.alias("alt"), ContactAltAddrDateRange.__table__
+    active = (
+        select(rng.c.contact_no)
+        .where(
+            rng.c.contact_no == alt.c.contact_no,
+            rng.c.contact_alt_address_code == alt.c.code,
+            rng.c.starting_date <= line.c.date,
+            or_(rng.c.ending_date.is_(None), rng.c.ending_date >= line.c.date),
+        )
+        .correlate(alt, line)  # the line is two levels up: name it, or it joins every line
     )
-    alt_with_email = exists().where(
-        alt.contact_no == SegmentLine.contact_no,
-        alt.email != "",
-        or_(alt.code == SegmentLine.contact_alt_address_code, active),
+    alt_with_email = exists(
+        select(alt.c.contact_no)
+        .where(
+            alt.c.contact_no == line.c.contact_no,
+            alt.c.email != "",
+            or_(alt.c.code == line.c.contact_alt_address_code, exists(active)),
+        )
+        .correlate(line)
     )
     # Cheap test first: both engines probe alternate addresses only without a contact e-mail.
     return or_(Contact.email != "", alt_with_email)
 
 
-def missing_email() -> ColumnElement[bool]:
+def missing_email(line: FromClause) -> ColumnElement[bool]:
     """SQL: an Email line whose contact has no usable e-mail address (§3.13)."""
-    return and_(SegmentLine.correspondence_type == EMAIL, ~has_email_address())
+    return and_(line.c.correspondence_type == EMAIL, ~has_email_address(line))
 
 
-def logged_correspondence_type() -> ColumnElement[str]:
+def logged_correspondence_type(line: FromClause) -> ColumnElement[str]:
     """SQL: the line's type, blank for an Email line without an address (§3.13, K12)."""
-    return case((missing_email(), literal("")), else_=SegmentLine.correspondence_type)
+    return case((missing_email(line), literal("")), else_=line.c.correspondence_type)
 
 
 @dataclass(frozen=True)
@@ -80,13 +90,17 @@ class LineFacts:
 
 def line_facts(ctx: Ctx, segment_no: str) -> LineFacts:
     """Count the lines with a contact, and those with a correspondence type, in one query."""
-    typed = func.sum(case((SegmentLine.correspondence_type != "", 1), else_=0))
+    typed = func.sum(case((LINE.c.correspondence_type != "", 1), else_=0))
     row = ctx.session.execute(
         select(func.count(), func.coalesce(typed, 0)).where(
-            SegmentLine.segment_no == segment_no, SegmentLine.contact_no.is_not(None)
+            LINE.c.segment_no == segment_no, LINE.c.contact_no.is_not(None)
         )
     ).one()
     return LineFacts(lines_with_contact=int(row[0]), lines_with_type=int(row[1]))
+
+
+Condition = Callable[[FromClause], ColumnElement[bool]]
+Col = QueryableAttribute[Any]
 
 
 @dataclass(frozen=True)
@@ -94,64 +108,61 @@ class _Check:
     code: str
     field: str
     reason: str
-    condition: Callable[[], ColumnElement[bool]]
+    condition: Condition  # over the resolved line (joined to what it refers to)
     delivery_only: bool = False
 
 
-Col = QueryableAttribute[Any]
+def _blank(column: str) -> Condition:
+    return lambda line: line.c[column].is_(None)
 
 
-def _blank(col: Col) -> Callable[[], ColumnElement[bool]]:
-    return lambda: col.is_(None)
-
-
-def _dangling(col: Col, target: Col) -> Callable[[], ColumnElement[bool]]:
-    return lambda: and_(col.is_not(None), target.is_(None))
+def _dangling(column: str, target: Col) -> Condition:
+    return lambda line: and_(line.c[column].is_not(None), target.is_(None))
 
 
 _CHECKS: tuple[_Check, ...] = (
-    _Check("E06", "Date", "must have a value", _blank(SegmentLine.date)),
-    _Check("E07", "Contact No.", "the contact does not exist", lambda: Contact.no.is_(None)),
-    _Check("E38", "Contact No.", PRIVACY_TEXT, lambda: Contact.privacy_blocked == True),  # noqa: E712
-    _Check("E06", "Salesperson Code", "must have a value", _blank(SegmentLine.salesperson_code)),
+    _Check("E06", "Date", "must have a value", _blank("date")),
+    _Check("E07", "Contact No.", "the contact does not exist", lambda _: Contact.no.is_(None)),
+    _Check("E38", "Contact No.", PRIVACY_TEXT, lambda _: Contact.privacy_blocked == True),  # noqa: E712
+    _Check("E06", "Salesperson Code", "must have a value", _blank("salesperson_code")),
     _Check("E07", "Salesperson Code", "the salesperson does not exist",
-           _dangling(SegmentLine.salesperson_code, Salesperson.code)),
+           _dangling("salesperson_code", Salesperson.code)),
     _Check("E06", "Interaction Template Code", "must have a value",
-           _blank(SegmentLine.interaction_template_code)),
+           _blank("interaction_template_code")),
     _Check("E07", "Interaction Template Code", "the interaction template does not exist",
-           _dangling(SegmentLine.interaction_template_code, InteractionTemplate.code)),
+           _dangling("interaction_template_code", InteractionTemplate.code)),
     _Check("E07", "Campaign No.", "the campaign does not exist",
-           _dangling(SegmentLine.campaign_no, Campaign.no)),
+           _dangling("campaign_no", Campaign.no)),
     _Check("E07", "Attachment No.", "the attachment does not exist",
-           _dangling(SegmentLine.attachment_no, Attachment.no)),
+           _dangling("attachment_no", Attachment.no)),
     _Check("E08", "E-Mail",
            "make sure the E-Mail field is filled in for contact {contact} or for its "
            "alternate address", missing_email, delivery_only=True),
     _Check("E09", "Attachment No.", "must have a value: the line is to be delivered and has no "
            "Word template (log without sending to only record it)",
-           lambda: and_(SegmentLine.correspondence_type != "",
-                        SegmentLine.word_template_code.is_(None),
-                        SegmentLine.attachment_no.is_(None)), delivery_only=True),
+           lambda line: and_(line.c.correspondence_type != "",
+                             line.c.word_template_code.is_(None),
+                             line.c.attachment_no.is_(None)), delivery_only=True),
 )
 
 
 def line_problems(ctx: Ctx, segment_no: str, *, send: bool) -> list[RapportError]:
     """Every problem of every line with a contact, in line order (one query)."""
+    line = resolved_segment(ctx, segment_no)
     checks = [c for c in _CHECKS if send or not c.delivery_only]
-    conditions = [c.condition() for c in checks]
+    conditions = [c.condition(line) for c in checks]
     flags = [case((cond, 1), else_=0).label(f"p{i}") for i, cond in enumerate(conditions)]
     stmt = (
-        select(SegmentLine.line_no, SegmentLine.contact_no, *flags)
-        .select_from(SegmentLine)
-        .outerjoin(Contact, Contact.no == SegmentLine.contact_no)
-        .outerjoin(Salesperson, Salesperson.code == SegmentLine.salesperson_code)
+        select(line.c.line_no, line.c.contact_no, *flags)
+        .select_from(line)
+        .outerjoin(Contact, Contact.no == line.c.contact_no)
+        .outerjoin(Salesperson, Salesperson.code == line.c.salesperson_code)
         .outerjoin(InteractionTemplate,
-                   InteractionTemplate.code == SegmentLine.interaction_template_code)
-        .outerjoin(Campaign, Campaign.no == SegmentLine.campaign_no)
-        .outerjoin(Attachment, Attachment.no == SegmentLine.attachment_no)
-        .where(SegmentLine.segment_no == segment_no, SegmentLine.contact_no.is_not(None),
-               or_(*conditions))
-        .order_by(SegmentLine.line_no)
+                   InteractionTemplate.code == line.c.interaction_template_code)
+        .outerjoin(Campaign, Campaign.no == line.c.campaign_no)
+        .outerjoin(Attachment, Attachment.no == line.c.attachment_no)
+        .where(line.c.contact_no.is_not(None), or_(*conditions))
+        .order_by(line.c.line_no)
     )
     problems: list[RapportError] = []
     for row in ctx.session.execute(stmt):
@@ -184,10 +195,11 @@ def check_lines(ctx: Ctx, segment_no: str, *, send: bool) -> None:
 
 def downgraded_lines(ctx: Ctx, segment_no: str) -> list[tuple[int, str]]:
     """(line no., contact) of the Email lines logged with a blank type for want of an address."""
+    line = resolved_segment(ctx, segment_no)
     stmt = (
-        select(SegmentLine.line_no, SegmentLine.contact_no)
-        .join(Contact, Contact.no == SegmentLine.contact_no)
-        .where(SegmentLine.segment_no == segment_no, missing_email())
-        .order_by(SegmentLine.line_no)
+        select(line.c.line_no, line.c.contact_no)
+        .join(Contact, Contact.no == line.c.contact_no)
+        .where(missing_email(line))
+        .order_by(line.c.line_no)
     )
     return [(int(r.line_no), str(r.contact_no)) for r in ctx.session.execute(stmt)]

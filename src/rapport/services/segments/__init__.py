@@ -28,7 +28,7 @@ from rapport.services.segments._inputs import (
     SegmentInput,
 )
 from rapport.services.segments._line_defaults import LineSource
-from rapport.services.segments._lines import delete_lines, insert_lines
+from rapport.services.segments._lines import delete_lines, insert_lines, large_step
 from rapport.services.segments._mailing import (
     apply_mailing_group,
 )
@@ -47,6 +47,7 @@ from rapport.services.segments._manual_lines import (
     upload_line_attachment,
 )
 from rapport.services.segments._records import record_name, require_segment
+from rapport.services.segments._resolved import LineView, resolved_lines, resolved_segment
 from rapport.services.segments._segments import (
     SegmentSummary,
     create_segment,
@@ -79,10 +80,12 @@ __all__ = [
     "get_segment",
     "HeaderFieldChanges",
     "insert_lines",
+    "large_step",
     "LineChanges",
     "LineFieldChanges",
     "LineRow",
     "LineSource",
+    "LineView",
     "list_lines",
     "list_segments",
     "record_action",
@@ -90,6 +93,8 @@ __all__ = [
     "remove_line",
     "remove_line_attachment",
     "require_segment",
+    "resolved_lines",
+    "resolved_segment",
     "segment_criteria",
     "segment_detail",
     "SegmentChanges",

@@ -1,10 +1,15 @@
 """Segment header fields and their propagation to the lines (SPEC §3.10, A2 Q01–Q04, K2–K4).
 
 Ordinary fields propagate to the *affected lines* — those whose template equals the header's
-(blank = blank) — with one UPDATE when ``update_lines`` is true; lines with another template
-keep their per-line values. Correspondence Type (Default) propagates like any other field (K4).
-A template change re-defaults the header and, with ``update_lines``, every line (K2); clearing the
-template is allowed and resets what came from it (K3).
+(blank = blank) — when ``update_lines`` is true; lines with another template keep their per-line
+values. Correspondence Type (Default) propagates like any other field (K4). A template change
+re-defaults the header and, with ``update_lines``, every line (K2); clearing the template is
+allowed and resets what came from it (K3).
+
+A line without data of its own shows what the header gives (``_resolved``), so propagation
+writes only where a line stores the value itself: the data of personalised lines and the
+salesperson and correspondence type every line keeps. Before a change the lines must not follow
+(``update_lines`` false, or K2's description rule) and the undo journal (K1) are personalised.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, exists, literal, select, update
+from sqlalchemy import and_, case, exists, literal, select, true, update
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, RuleViolationError, ValidationError
@@ -22,8 +27,9 @@ from rapport.services.segments._fields import campaign_flags, check_value
 from rapport.services.segments._inputs import HeaderFieldChanges, SegmentChanges
 from rapport.services.segments._records import record_name
 from rapport.services.segments._records import require_segment as _segment
+from rapport.services.segments._resolved import freeze_journal, personalise, resolved_segment
 from rapport.services.setup import ensure_exists
-from rapport.services.tables import LANG, LINE
+from rapport.services.tables import LANG, LINE, LINE_DATA, LINE_FIELDS
 from rapport.services.templates import drop_attachments, language_key
 
 #: Header field → the line field it propagates to (§3.10).
@@ -57,20 +63,45 @@ def update_header(
                               record=record, field=unknown[0], reason="unknown field")
     values = {k: check_value(ctx, k, v, record=record) for k, v in changes.items()}
     values = _campaign_rules(header, values, record)
+    changed = {PROPAGATED.get(k) for k, v in values.items() if getattr(header, k) != v}
+    if changed & set(LINE_FIELDS):
+        before_header_change(ctx, header.no, update_lines=update_lines)
     for name, value in values.items():
         setattr(header, name, value)
     ctx.session.flush()
     line_values = {PROPAGATED[k]: v for k, v in values.items() if k in PROPAGATED}
     if update_lines and line_values:
+        _propagate(ctx, header, line_values)
+    return header
+
+
+def before_header_change(ctx: Ctx, segment_no: str, *, update_lines: bool) -> None:
+    """What a line shows from the header must not change behind its back: the journal never
+    follows the header (K1), and without ``update_lines`` neither do the lines."""
+    freeze_journal(ctx, segment_no)
+    if not update_lines:
+        personalise(ctx, segment_no)
+
+
+def _propagate(ctx: Ctx, header: m.SegmentHeader, values: dict[str, Any]) -> None:
+    """The affected lines (§3.10: the header's template) take the new values: personalised
+    lines in their data, every affected line in what it stores itself (salesperson,
+    correspondence type); lines without data show the header's values anyway."""
+    own = {k: v for k, v in values.items() if k in LINE_FIELDS}
+    stored = {k: v for k, v in values.items() if k not in LINE_FIELDS}
+    if own:
+        ctx.session.execute(
+            update(LINE_DATA)
+            .where(LINE_DATA.c.segment_no == header.no,
+                   sl.same_template(header.interaction_template_code))
+            .values(**own)
+        )
+    if stored:
         ctx.session.execute(
             update(LINE)
-            .where(
-                LINE.c.segment_no == header.no,
-                sl.same_template(header.interaction_template_code),
-            )
-            .values(**line_values)
+            .where(LINE.c.segment_no == header.no, sl.follows_header_template(header))
+            .values(**stored)
         )
-    return header
 
 
 def _campaign_rules(header: m.SegmentHeader, values: dict[str, Any], record: str) -> dict[
@@ -108,6 +139,9 @@ def set_header_template(
             "lines while lines inherit their attachment from the header",
             code="E12", record=record, field="interaction_template_code",
             reason="inherited attachments exist")
+    before_header_change(ctx, header.no, update_lines=update_lines)
+    if update_lines and _description_follows_template(header, new, old):
+        personalise(ctx, header.no)
     old_campaign = header.campaign_no
     _redefault_header(header, new, old)
     old_attachments = _detach_header_rows(ctx, header.no)
@@ -120,9 +154,21 @@ def set_header_template(
     return header
 
 
+def _description_follows_template(
+    header: m.SegmentHeader, new: m.InteractionTemplate | None, old: m.InteractionTemplate | None
+) -> bool:
+    """K2 gives a line the new template's description when its own is blank or the old
+    template's: lines showing the header's description then show something else than the
+    header, so they get data of their own first."""
+    if new is None or new.description == header.description:
+        return False
+    return header.description == "" or (old is not None and header.description == old.description)
+
+
 def _inherits(ctx: Ctx, segment_no: str) -> bool:
     """Some line of the segment inherits its attachment from the header."""
-    stmt = select(exists().where(LINE.c.segment_no == segment_no, sl.attachment_inherited()))
+    line = resolved_segment(ctx, segment_no)
+    stmt = select(exists(select(line.c.line_no).where(sl.attachment_inherited(line))))
     return bool(ctx.session.execute(stmt).scalar())
 
 
@@ -166,11 +212,13 @@ def _redefault_lines(
     *,
     campaign_changed: bool,
 ) -> None:
-    """K2: every line takes the new template and is re-defaulted from it."""
+    """K2: every line takes the new template and is re-defaulted from it: personalised lines
+    in their data, every line in its correspondence type and (without unique rows) language;
+    lines without data show the header's new values."""
     new_description = new.description if new else header.description
-    defaulted = LINE.c.description == ""
+    defaulted = LINE_DATA.c.description == ""
     if old is not None:
-        defaulted = defaulted | (LINE.c.description == old.description)
+        defaulted = defaulted | (LINE_DATA.c.description == old.description)
     values: dict[str, Any] = {
         "interaction_template_code": header.interaction_template_code,
         "interaction_group_code": header.interaction_group_code,
@@ -180,16 +228,17 @@ def _redefault_lines(
         "initiated_by": header.initiated_by,
         "campaign_target": header.campaign_target,
         "campaign_response": header.campaign_response,
-        "word_template_code": header.word_template_code,
-        "correspondence_type": sl.correspondence_type(header, new),
-        "description": case((defaulted, literal(new_description)), else_=LINE.c.description),
+        "description": case((defaulted, literal(new_description)),
+                            else_=LINE_DATA.c.description),
     }
     if campaign_changed:
         values["campaign_no"] = header.campaign_no
-    unique = sl.has_unique_rows()
-    for name, expression in sl.inherited_values(header).items():
-        values[name] = case((unique, LINE.c[name]), else_=expression)
-    ctx.session.execute(update(LINE).where(LINE.c.segment_no == header.no).values(**values))
+    ctx.session.execute(
+        update(LINE_DATA).where(LINE_DATA.c.segment_no == header.no).values(**values))
+    ctx.session.execute(
+        update(LINE).where(LINE.c.segment_no == header.no)
+        .values(correspondence_type=sl.correspondence_type(header, new)))
+    sl.refresh_inherited(ctx, header, true())
 
 
 def header_language_row(
@@ -223,7 +272,7 @@ def set_language_default(
             description=f"{header.interaction_template_code or ''} {lang}".strip()))
     header.language_code_default = lang
     ctx.session.flush()
-    sl.refresh_inherited(ctx, header, sl.same_template(header.interaction_template_code))
+    sl.refresh_inherited(ctx, header, sl.follows_header_template(header))
     return header
 
 
@@ -241,16 +290,22 @@ def set_subject_default(
             f"{header.language_code_default or '(blank)'}; Subject (Default) cannot be set",
             record=record, field="subject_default", reason="language row missing")
     previous = row.subject
+    freeze_journal(ctx, header.no)
+    default_language = LINE.c.language_code == header.language_code_default
+    if not update_lines:
+        personalise(ctx, header.no, default_language)
     row.subject = text
     ctx.session.flush()
     if update_lines:
+        in_default_language = select(LINE.c.line_no).where(
+            LINE.c.segment_no == header.no, default_language)
         ctx.session.execute(
-            update(LINE)
+            update(LINE_DATA)
             .where(
-                LINE.c.segment_no == header.no,
+                LINE_DATA.c.segment_no == header.no,
                 sl.same_template(header.interaction_template_code),
-                LINE.c.language_code == header.language_code_default,
-                LINE.c.subject == previous,
+                LINE_DATA.c.line_no.in_(in_default_language),
+                LINE_DATA.c.subject == previous,
             )
             .values(subject=text)
         )

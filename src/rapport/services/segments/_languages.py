@@ -3,7 +3,9 @@
 Header-level rows (line 0) hold the attachment and subject per language that lines *inherit*;
 line-level rows are *unique* to one line. The helpers here copy a template's language rows (with
 their attachments copied to new attachment records), drop rows with their orphaned attachments,
-and re-point lines at the header-level row of the right language with set-based UPDATEs.
+and re-point lines at the header-level row of the right language with set-based UPDATEs: of the
+line's language (segment_line), and of the attachment, subject and Word template of personalised
+lines (segment_line_data); a line without data shows its row's values (``_resolved``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     DateTime,
+    FromClause,
     and_,
     case,
     delete,
@@ -21,13 +24,15 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
 
 from rapport.db import models as m
 from rapport.services.context import Ctx
-from rapport.services.tables import ATTACHMENT, CONTACT, LANG, LINE
+from rapport.services.segments._resolved import personalised
+from rapport.services.tables import ATTACHMENT, CONTACT, LANG, LINE, LINE_DATA
 from rapport.services.templates import drop_attachments
 
 _COPIED = ("file_name", "file_extension", "content", "storage_type", "storage_pointer")
@@ -37,10 +42,19 @@ UNIQUE = "Unique"
 
 
 def same_template(template_code: str | None) -> ColumnElement[bool]:
-    """Lines whose template equals ``template_code`` (blank = blank)."""
+    """Over segment_line_data: the personalised line's template equals ``template_code``
+    (blank = blank)."""
     if template_code is None:
-        return LINE.c.interaction_template_code.is_(None)
-    return LINE.c.interaction_template_code == template_code
+        return LINE_DATA.c.interaction_template_code.is_(None)
+    return LINE_DATA.c.interaction_template_code == template_code
+
+
+def follows_header_template(header: m.SegmentHeader) -> ColumnElement[bool]:
+    """Over segment_line: the line's template is the header's — a line without data of its own
+    shows the header's template; a personalised one has its own (§3.10 "affected lines")."""
+    return or_(~personalised(), exists().where(
+        LINE_DATA.c.segment_no == LINE.c.segment_no, LINE_DATA.c.line_no == LINE.c.line_no,
+        same_template(header.interaction_template_code)))
 
 
 def has_unique_rows() -> ColumnElement[bool]:
@@ -50,24 +64,25 @@ def has_unique_rows() -> ColumnElement[bool]:
     )
 
 
-def attachment_inherited() -> ColumnElement[bool]:
-    """The line's attachment is the header-level attachment of the line's language."""
+def attachment_inherited(line: FromClause) -> ColumnElement[bool]:
+    """Over a resolved line (``_resolved``): its attachment is the header-level attachment of
+    its language."""
     return and_(
-        LINE.c.attachment_no.is_not(None),
+        line.c.attachment_no.is_not(None),
         exists().where(
-            LANG.c.segment_no == LINE.c.segment_no,
+            LANG.c.segment_no == line.c.segment_no,
             LANG.c.segment_line_no == 0,
-            LANG.c.language_code == LINE.c.language_code,
-            LANG.c.attachment_no == LINE.c.attachment_no,
+            LANG.c.language_code == line.c.language_code,
+            LANG.c.attachment_no == line.c.attachment_no,
         ),
     )
 
 
-def attachment_indicator() -> ColumnElement[str]:
-    """The "Attachment" column of a line: Inherited, Unique or blank (§2.10)."""
+def attachment_indicator(line: FromClause) -> ColumnElement[str]:
+    """The "Attachment" column of a resolved line: Inherited, Unique or blank (§2.10)."""
     return case(
-        (attachment_inherited(), literal(INHERITED)),
-        (LINE.c.attachment_no.is_not(None), literal(UNIQUE)),
+        (attachment_inherited(line), literal(INHERITED)),
+        (line.c.attachment_no.is_not(None), literal(UNIQUE)),
         else_=literal(""),
     )
 
@@ -132,45 +147,49 @@ def drop_language_rows(ctx: Ctx, segment_no: str, line_no: int) -> None:
 
 
 def refresh_inherited(ctx: Ctx, header: m.SegmentHeader, condition: ColumnElement[bool]) -> None:
-    """§3.2 language rule for matching lines without unique rows, in one UPDATE."""
+    """§3.2 language rule for matching lines (over segment_line) without unique rows: the
+    language, and for personalised lines the attachment, subject and Word template of its
+    header-level row (the others show them from the row anyway, see ``_resolved``)."""
+    plain = and_(LINE.c.segment_no == header.no, condition, ~has_unique_rows())
+    ctx.session.execute(update(LINE).where(plain).values(language_code=inherited_language(header)))
+    data_of_plain = LINE_DATA.c.line_no.in_(select(LINE.c.line_no).where(plain))
     ctx.session.execute(
-        update(LINE)
-        .where(LINE.c.segment_no == header.no, condition, ~has_unique_rows())
-        .values(**inherited_values(header))
+        update(LINE_DATA)
+        .where(LINE_DATA.c.segment_no == header.no, data_of_plain)
+        .values(**row_values(header))
     )
 
 
-def inherited_values(header: m.SegmentHeader) -> dict[str, Any]:
-    """Per-line SQL for language, attachment, subject and Word template from the header rows.
-
-    Language := the contact's language when a header-level row exists for it, else the header's
-    default language; attachment, subject and Word template := those of that row.
-    """
-    own, default_row, probe = LANG.alias("own_row"), LANG.alias("default_row"), LANG.alias("probe")
+def inherited_language(header: m.SegmentHeader) -> ColumnElement[Any]:
+    """Over segment_line: the contact's language when the header has a row for it, else the
+    header's default language (§3.2)."""
+    probe = LANG.alias("probe")
     contact_lang = func.coalesce(contact_value("language_code"), "")
-    default = header.language_code_default or ""
+    has_own = and_(LINE.c.contact_no.is_not(None), exists().where(
+        probe.c.segment_no == header.no, probe.c.segment_line_no == 0,
+        probe.c.language_code == contact_lang))
+    return case((has_own, contact_lang), else_=literal(header.language_code_default or ""))
 
-    def row_of(lang: Any, language: Any) -> list[ColumnElement[bool]]:
-        return [lang.c.segment_no == header.no, lang.c.segment_line_no == 0,
-                lang.c.language_code == language]
 
-    has_own = and_(LINE.c.contact_no.is_not(None), exists().where(*row_of(probe, contact_lang)))
+def row_values(header: m.SegmentHeader) -> dict[str, Any]:
+    """Over segment_line_data: attachment, subject and Word template of the header-level row
+    of the line's language (the header's Word template when the row has none)."""
+    row = LANG.alias("row")
+    language = select(LINE.c.language_code).where(
+        LINE.c.segment_no == LINE_DATA.c.segment_no, LINE.c.line_no == LINE_DATA.c.line_no
+    ).correlate(LINE_DATA).scalar_subquery()  # two levels down: named, not guessed
 
     def pick(column: str) -> Any:
-        from_own = select(own.c[column]).where(*row_of(own, contact_lang)).scalar_subquery()
-        from_default = (
-            select(default_row.c[column]).where(*row_of(default_row, literal(default)))
-            .scalar_subquery()
-        )
-        return case((has_own, from_own), else_=from_default)
+        return select(row.c[column]).where(
+            row.c.segment_no == header.no, row.c.segment_line_no == 0,
+            row.c.language_code == language).scalar_subquery()
 
     return {
-        "language_code": case((has_own, contact_lang), else_=literal(default)),
         "attachment_no": pick("attachment_no"),
         "subject": func.coalesce(pick("subject"), ""),
         "word_template_code": func.coalesce(
             pick("word_template_code"),
-            literal(header.word_template_code, LINE.c.word_template_code.type),
+            literal(header.word_template_code, LINE_DATA.c.word_template_code.type),
         ),
     }
 

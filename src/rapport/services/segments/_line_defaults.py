@@ -1,9 +1,11 @@
 """New segment lines defaulted from the segment header and the contact (SPEC §3.2, §3.4).
 
-``defaulted_lines`` is the one SELECT that ``segment_lines.insert_lines`` inserts: header fields
-copied as they are, the salesperson, campaign, correspondence type, language (with the header's
-language rows for subject, attachment and Word template) and the contact's alternate address on
-the line date, numbered after the segment's last line.
+``defaulted_lines`` is the one SELECT that ``_lines.insert_lines`` inserts: the contact with what
+§3.2 takes from it — company, alternate address on the line date, exclusion flag, salesperson
+(the header's, else the contact's), correspondence type (header ignore flag → template →
+contact), language (the contact's when the header has a row for it, else the default) —
+numbered after the segment's last line. What the header gives (description, template, cost …,
+attachment and subject of the line's language) is not copied: ``_resolved`` shows it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from rapport.db import models as m
-from rapport.services.tables import CONTACT, LANG, LINE
+from rapport.services.tables import ALT_ADDRESS_RANGE, CONTACT, LANG, LINE
 
 #: New lines are numbered in steps, so that lines can be put between them (manual lines).
 LINE_STEP = 10_000
-
 
 
 @dataclass(frozen=True)
@@ -33,94 +44,89 @@ class LineSource:
     select: Select[Any]
     sort_key: str | None = None
     campaign_column: str | None = None
-
+    #: The contact alias the select reads, when each of its rows is one row of it: the new
+    #: lines then take the contact's columns from it instead of joining the contact again.
+    contact: FromClause | None = None
 
 
 def defaulted_lines(
     session: Session, header: m.SegmentHeader, source: LineSource, base: int
 ) -> Select[Any]:
-    """The SELECT producing fully defaulted segment_line rows (SPEC §3.2), one per source row,
-    numbered base + LINE_STEP, base + 2 × LINE_STEP … in the §3.4 order or the source's own."""
-    src = source.select.subquery("src")
-    c = CONTACT.alias("c")
-    own_lang, default_lang = LANG.alias("own_lang"), LANG.alias("default_lang")
-    header_lang = literal(header.language_code_default or "")
+    """The SELECT producing new segment_line rows (SPEC §3.2), one per source row, numbered
+    base + LINE_STEP, base + 2 × LINE_STEP … in the §3.4 order or the source's own.
+
+    Only what a line *is* is written: the contact and what §3.2 takes from it (company,
+    alternate address on the line date, exclusion flag, salesperson, correspondence type,
+    language). Everything the header gives is resolved when the line is read
+    (``_resolved``). The lines are numbered over the narrow candidate rows first, so the sort
+    carries only the sort keys and the contact's few columns."""
+    if source.contact is not None:
+        c, rows = source.contact, source.select
+    else:
+        src = source.select.subquery("src")
+        c = CONTACT.alias("c")
+        rows = select(src).join(c, c.c.no == src.c.contact_no)
     order = (
-        [src.c[source.sort_key]]
+        [rows.selected_columns[source.sort_key]]
         if source.sort_key
         else [c.c.company_name, c.c.company_no, c.c.type, c.c.name, c.c.no]
-    )
-    campaign = (
-        src.c[source.campaign_column]
-        if source.campaign_column
-        else literal(header.campaign_no, LINE.c.campaign_no.type)
     )
     salesperson = (
         literal(header.salesperson_code, LINE.c.salesperson_code.type)
         if header.salesperson_code
         else c.c.salesperson_code
     )
-    number = literal(base, BigInteger) + LINE_STEP * func.row_number().over(order_by=order)
-    columns: list[ColumnElement[Any]] = [
-        literal(header.no).label("segment_no"),
-        number.label("line_no"),
-        c.c.no.label("contact_no"),
-        c.c.company_no.label("contact_company_no"),
-        _alt_address(c, header).label("contact_alt_address_code"),
-        c.c.exclude_from_segment.label("contact_excluded"),
-        campaign.label("campaign_no"),
+    numbered = rows.with_only_columns(
+        c.c.no, c.c.company_no, c.c.exclude_from_segment,
         salesperson.label("salesperson_code"),
         _correspondence_type(session, header, c).label("correspondence_type"),
-        *_language_columns(header, header_lang, own_lang, default_lang),
-        *[literal(v, LINE.c[k].type).label(k) for k, v in _header_values(header).items()],
+        func.coalesce(c.c.language_code, "").label("contact_language"),
+        func.row_number().over(order_by=order).label("n"),
+        maintain_column_froms=True,
+    ).subquery("numbered")
+    own_lang = LANG.alias("own_lang")
+    header_lang = literal(header.language_code_default or "", LINE.c.language_code.type)
+    alt = _active_alt_addresses(header)
+    alt_code = (alt.c.code if alt is not None
+                else literal(None, LINE.c.contact_alt_address_code.type))
+    columns: list[ColumnElement[Any]] = [
+        literal(header.no, LINE.c.segment_no.type).label("segment_no"),
+        (literal(base, BigInteger) + LINE_STEP * numbered.c.n).label("line_no"),
+        numbered.c.no.label("contact_no"),
+        numbered.c.company_no.label("contact_company_no"),
+        alt_code.label("contact_alt_address_code"),
+        numbered.c.exclude_from_segment.label("contact_excluded"),
+        numbered.c.salesperson_code,
+        numbered.c.correspondence_type,
+        # §3.2: the contact's language when the header has a row for it, else the default.
+        case((own_lang.c.language_code.is_not(None), own_lang.c.language_code),
+             else_=header_lang).label("language_code"),
     ]
-    contact_lang = func.coalesce(c.c.language_code, "")
-    return (
-        select(*columns)
+    joined = numbered.outerjoin(own_lang, _header_lang_row(own_lang, header.no,
+                                                            numbered.c.contact_language))
+    if alt is not None:
+        joined = joined.outerjoin(alt, alt.c.contact_no == numbered.c.no)
+    return select(*columns).select_from(joined)
+
+
+def campaign_overrides(header: m.SegmentHeader, source: LineSource, base: int) -> Select[Any]:
+    """(line no., campaign) of the new lines whose source row gives another campaign than the
+    header's (Reuse Segment, §3.9): those lines are personalised with it. The numbering is the
+    one ``defaulted_lines`` gives the same source."""
+    assert source.campaign_column and source.sort_key
+    src = source.select.subquery("src")
+    c = CONTACT.alias("c")
+    numbered = (
+        select(src.c[source.campaign_column].label("campaign_no"),
+               func.row_number().over(order_by=[src.c[source.sort_key]]).label("n"))
         .select_from(src)
         .join(c, c.c.no == src.c.contact_no)
-        .outerjoin(own_lang, _header_lang_row(own_lang, header.no, contact_lang))
-        .outerjoin(default_lang, _header_lang_row(default_lang, header.no, header_lang))
+        .subquery("numbered")
     )
-
-
-def _language_columns(header: m.SegmentHeader, header_lang: ColumnElement[Any], own_lang: Any,
-                      default_lang: Any) -> list[ColumnElement[Any]]:
-    """The line's language: the header's language row for the contact's language when there is
-    one, else the header's default language; subject, attachment and Word template from that
-    row, else from the default language's row (§3.2)."""
-    return [
-        case(
-            (own_lang.c.language_code.is_not(None), own_lang.c.language_code),
-            else_=header_lang,
-        ).label("language_code"),
-        func.coalesce(own_lang.c.attachment_no, default_lang.c.attachment_no).label(
-            "attachment_no"
-        ),
-        func.coalesce(own_lang.c.subject, default_lang.c.subject, "").label("subject"),
-        func.coalesce(
-            own_lang.c.word_template_code,
-            default_lang.c.word_template_code,
-            literal(header.word_template_code, LINE.c.word_template_code.type),
-        ).label("word_template_code"),
-    ]
-
-
-def _header_values(header: m.SegmentHeader) -> dict[str, Any]:
-    """Line fields that are copied from the header as they are (§3.2 step 1)."""
-    return {
-        "description": header.description,
-        "interaction_template_code": header.interaction_template_code,
-        "interaction_group_code": header.interaction_group_code,
-        "cost": header.unit_cost,
-        "duration": header.unit_duration,
-        "date": header.date,
-        "campaign_target": header.campaign_target,
-        "campaign_response": header.campaign_response,
-        "information_flow": header.information_flow,
-        "initiated_by": header.initiated_by,
-        "send_word_doc_as_attmt": header.send_word_docs_as_attmt,
-    }
+    return select(
+        (literal(base, BigInteger) + LINE_STEP * numbered.c.n).label("line_no"),
+        numbered.c.campaign_no,
+    ).where(numbered.c.campaign_no.is_distinct_from(header.campaign_no))
 
 
 def _header_lang_row(lang: Any, segment_no: str, language: ColumnElement[Any]) -> Any:
@@ -131,23 +137,22 @@ def _header_lang_row(lang: Any, segment_no: str, language: ColumnElement[Any]) -
     )
 
 
-def _alt_address(c: Any, header: m.SegmentHeader) -> ColumnElement[Any]:
-    """The contact's alternate address active on the line date (blank if none)."""
-    rng = m.table(m.ContactAltAddrDateRange)
+def _active_alt_addresses(header: m.SegmentHeader) -> Any:
+    """Per contact, the alternate address active on the header's date (the latest starting
+    one), as a subquery to join; None when the header has no date (no address is active)."""
     if header.date is None:
-        return literal(None, LINE.c.contact_alt_address_code.type)
-    active = and_(
-        rng.c.contact_no == c.c.no,
-        rng.c.starting_date <= header.date,
-        (rng.c.ending_date.is_(None)) | (rng.c.ending_date >= header.date),
-    )
-    return (
-        select(rng.c.contact_alt_address_code)
+        return None
+    rng = ALT_ADDRESS_RANGE
+    active = and_(rng.c.starting_date <= header.date,
+                  (rng.c.ending_date.is_(None)) | (rng.c.ending_date >= header.date))
+    ranked = (
+        select(rng.c.contact_no, rng.c.contact_alt_address_code.label("code"),
+               func.row_number().over(partition_by=rng.c.contact_no,
+                                      order_by=rng.c.starting_date.desc()).label("rank"))
         .where(active)
-        .order_by(rng.c.starting_date.desc())
-        .limit(1)
-        .scalar_subquery()
+        .subquery("ranked")
     )
+    return select(ranked.c.contact_no, ranked.c.code).where(ranked.c.rank == 1).subquery("alt")
 
 
 def _correspondence_type(session: Session, header: m.SegmentHeader, c: Any) -> ColumnElement[Any]:

@@ -1,16 +1,16 @@
-"""Set-based primitives of segment lines: the criteria log, line insertion, journaled deletion.
+"""Set-based primitives of segment lines: insertion and journaled deletion.
 
-Everything that changes which contacts are in a segment goes through three verbs here, so that
-every change is one criteria action that Go Back can undo exactly (A3/K1):
+Everything that changes which contacts are in a segment goes through these verbs, so that every
+change is one criteria action that Go Back can undo exactly (A3/K1):
 
-- ``record_action`` appends an Action row (with its options) and its Filter rows to the log;
-- ``insert_lines`` adds lines for a set of contacts with one ``INSERT … SELECT``, defaulted from
-  the header and the contact as SPEC §3.2 says (segment_line_defaults), numbered after the last
-  line in the order of §3.4; the action row remembers the range of line numbers it inserted;
-- ``delete_lines`` snapshots the lines it removes into the undo journal (segment_history), with
-  their line-level language rows, then deletes them.
+- ``insert_lines`` adds lines for a set of contacts with one ``INSERT … SELECT`` of narrow rows
+  (``_line_defaults``: the contact and what §3.2 takes from it), numbered after the last line in
+  the order of §3.4; the action row remembers the range of line numbers it inserted;
+- ``delete_lines`` moves the lines it removes into the undo journal (``segment_history``, the
+  same narrow rows), with their personalised data and line-level language rows where they have
+  any, then deletes them.
 
-``go_back`` (services/undo.py) reverses the last action with the range and the snapshots.
+``go_back`` (criteria/_undo.py) reverses the last action with the range and the journal.
 """
 
 from __future__ import annotations
@@ -22,28 +22,50 @@ from sqlalchemy import (
     Select,
     and_,
     delete,
+    exists,
     func,
     insert,
     literal,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
 
 from rapport.db import models as m
-from rapport.domain.enums import HistoryAction
 from rapport.services.context import Ctx, run
 from rapport.services.segments._criteria_log import ActionRef
-from rapport.services.segments._line_defaults import LINE_STEP, LineSource, defaulted_lines
+from rapport.services.segments._line_defaults import (
+    LINE_STEP,
+    LineSource,
+    campaign_overrides,
+    defaulted_lines,
+)
+from rapport.services.segments._resolved import personalise
 from rapport.services.tables import (
     CRITERIA,
     HISTORY,
+    HISTORY_DATA,
     LANG,
     LANG_DATA,
     LANG_HISTORY,
     LINE,
     LINE_DATA,
+    LINE_FIELDS,
+    MEMBERSHIP,
 )
+
+#: Working memory of one sort or hash of a step on PostgreSQL. The server's default (4 MB)
+#: sends the sort that numbers 300,000 new lines, and the hash of a million contacts that
+#: Reduce/Refine match against, to temporary files; a step is one statement at a time, so a
+#: few of these per step is the most it takes.
+STEP_WORK_MEM = "64MB"
+
+
+def large_step(session: Session) -> None:
+    """Give the transaction's sorts and hashes room (PostgreSQL; SQLite sizes its own)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL work_mem = '{STEP_WORK_MEM}'"))
 
 
 def last_line_no(session: Session, segment_no: str) -> int:
@@ -55,12 +77,24 @@ def last_line_no(session: Session, segment_no: str) -> int:
 def insert_lines(ctx: Ctx, header: m.SegmentHeader, source: LineSource, action: ActionRef) -> int:
     """Add one defaulted line per source row after the last line; returns how many were added."""
     session = ctx.session
+    large_step(session)
     base = last_line_no(session, header.no)
     stmt = defaulted_lines(session, header, source, base)
     count = run(ctx, insert(LINE).from_select(list(stmt.selected_columns.keys()), stmt))
     if count:
         _extend_range(session, header.no, action, base + LINE_STEP, base + LINE_STEP * count)
+        if source.campaign_column:
+            _personalise_campaigns(ctx, header, source, base)
     return count
+
+
+def _personalise_campaigns(ctx: Ctx, header: m.SegmentHeader, source: LineSource,
+                           base: int) -> None:
+    """Lines whose source gives them another campaign than the header's get it as their own."""
+    overrides = campaign_overrides(header, source, base).subquery("campaigns")
+    personalise(ctx, header.no, LINE.c.line_no > base,
+                values={"campaign_no": overrides.c.campaign_no},
+                joined_with=(overrides, overrides.c.line_no == LINE.c.line_no))
 
 
 def _extend_range(
@@ -79,24 +113,43 @@ def delete_lines(
 ) -> int:
     """Delete the segment's lines matching ``condition`` (over segment_line), journaling them."""
     session = ctx.session
-    chosen = select(
-        LINE.c.segment_no,
-        literal(action.no).label("segment_action_no"),
-        LINE.c.line_no,
-        literal(HistoryAction.DELETION.value).label("action_taken"),
-        *[LINE.c[name] for name in LINE_DATA],
-    ).where(LINE.c.segment_no == segment_no, condition)
-    journaled_count = run(
-        ctx, insert(HISTORY).from_select(list(chosen.selected_columns.keys()), chosen)
+    large_step(session)
+    chosen = (
+        select(LINE.c.segment_no, literal(action.no).label("segment_action_no"),
+               LINE.c.line_no, *[LINE.c[name] for name in MEMBERSHIP])
+        .where(LINE.c.segment_no == segment_no, condition)
+        .order_by(LINE.c.line_no)  # the journal's key order: its index grows at the end
     )
+    count = run(ctx, insert(HISTORY).from_select(list(chosen.selected_columns.keys()), chosen))
+    if not count:
+        return 0
     journaled = select(HISTORY.c.line_no).where(
         HISTORY.c.segment_no == segment_no, HISTORY.c.segment_action_no == action.no
     )
-    _journal_line_languages(session, segment_no, action.no, journaled)
-    session.execute(
-        delete(LINE).where(LINE.c.segment_no == segment_no, LINE.c.line_no.in_(journaled))
-    )
-    return journaled_count
+    if _any(session, LINE_DATA, segment_no):
+        _journal_data(session, segment_no, action.no, journaled)
+    if _any(session, LANG, segment_no, LANG.c.segment_line_no != 0):
+        _journal_line_languages(session, segment_no, action.no, journaled)
+    run(ctx, delete(LINE).where(LINE.c.segment_no == segment_no, LINE.c.line_no.in_(journaled)))
+    return count
+
+
+def _any(session: Session, table: Any, segment_no: str, *more: ColumnElement[bool]) -> bool:
+    """Whether ``table`` has rows of the segment (one index probe: most segments have none)."""
+    stmt = select(exists().where(table.c.segment_no == segment_no, *more))
+    return bool(session.execute(stmt).scalar())
+
+
+def _journal_data(session: Session, segment_no: str, action_no: int, lines: Select[Any]) -> None:
+    """Move the personalised data of deleted lines into the journal."""
+    own = and_(LINE_DATA.c.segment_no == segment_no, LINE_DATA.c.line_no.in_(lines))
+    chosen = select(
+        LINE_DATA.c.segment_no, literal(action_no).label("segment_action_no"),
+        LINE_DATA.c.line_no, *[LINE_DATA.c[n] for n in LINE_FIELDS],
+    ).where(own)
+    session.execute(insert(HISTORY_DATA).from_select(list(chosen.selected_columns.keys()),
+                                                     chosen))
+    session.execute(delete(LINE_DATA).where(own))
 
 
 def _journal_line_languages(

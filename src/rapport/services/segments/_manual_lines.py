@@ -23,6 +23,7 @@ from rapport.services.segments._fields import campaign_flags, check_value
 from rapport.services.segments._inputs import LineChanges, LineFieldChanges
 from rapport.services.segments._line_defaults import LINE_STEP, LineSource
 from rapport.services.segments._line_languages import (
+    edit_line,
     remove_line_attachment,
     require_line,
     set_line_language,
@@ -31,8 +32,9 @@ from rapport.services.segments._line_languages import (
 )
 from rapport.services.segments._lines import delete_lines, insert_lines, last_line_no
 from rapport.services.segments._records import record_name, require_segment
+from rapport.services.segments._resolved import LineView, line_view
 from rapport.services.segments._views import LineRow, list_lines
-from rapport.services.tables import CONTACT, CRITERIA, LANG, LINE
+from rapport.services.tables import CONTACT, CRITERIA, LANG, LINE, LINE_DATA, MEMBERSHIP
 from rapport.services.templates import AttachmentUpload, drop_attachments
 
 __all__ = [
@@ -71,7 +73,8 @@ def _add(ctx: Ctx, header: m.SegmentHeader, contact: m.Contact) -> tuple[int, in
     """One Add Contacts action for one contact and its defaulted line: (line no., action row)."""
     ref = record_action(ctx, header.no, CriteriaAction.ADD, filters=[
         SectionFilter(CriteriaSection.CONTACT, {"no": contact_filter(contact.no)})])
-    source = LineSource(select(CONTACT.c.no.label("contact_no")).where(CONTACT.c.no == contact.no))
+    source = LineSource(select(CONTACT.c.no.label("contact_no")).where(CONTACT.c.no == contact.no),
+                        contact=CONTACT)
     insert_lines(ctx, header, source, ref)
     return last_line_no(ctx.session, header.no), ref.criteria_line_no
 
@@ -88,20 +91,10 @@ def add_blank_line(ctx: Ctx, segment_no: str) -> int:
     """A line without a contact, defaulted from the header; no criteria action is recorded."""
     header = require_segment(ctx, segment_no)
     line_no = last_line_no(ctx.session, header.no) + LINE_STEP
-    lang = header.language_code_default or ""
-    row = ctx.session.get(m.SegmentInteractionLanguage, (header.no, 0, lang))
     ctx.session.add(m.SegmentLine(
-        segment_no=header.no, line_no=line_no, description=header.description,
-        campaign_no=header.campaign_no, salesperson_code=header.salesperson_code,
+        segment_no=header.no, line_no=line_no, salesperson_code=header.salesperson_code,
         correspondence_type=header.correspondence_type_default,
-        interaction_template_code=header.interaction_template_code,
-        interaction_group_code=header.interaction_group_code, cost=header.unit_cost,
-        duration=header.unit_duration, date=header.date, campaign_target=header.campaign_target,
-        campaign_response=header.campaign_response, information_flow=header.information_flow,
-        initiated_by=header.initiated_by, send_word_doc_as_attmt=header.send_word_docs_as_attmt,
-        language_code=lang, attachment_no=row.attachment_no if row else None,
-        subject=row.subject if row else "",
-        word_template_code=(row.word_template_code if row else None) or header.word_template_code,
+        language_code=header.language_code_default or "",
     ))
     ctx.session.flush()
     return line_no
@@ -116,6 +109,8 @@ def remove_line(ctx: Ctx, segment_no: str, line_no: int) -> None:
             LANG.c.segment_no == header.no, LANG.c.segment_line_no == line_no)).all()
         ctx.session.execute(LANG.delete().where(
             LANG.c.segment_no == header.no, LANG.c.segment_line_no == line_no))
+        ctx.session.execute(LINE_DATA.delete().where(
+            LINE_DATA.c.segment_no == header.no, LINE_DATA.c.line_no == line_no))
         ctx.session.delete(line)
         ctx.session.flush()
         drop_attachments(ctx, attachments)
@@ -156,10 +151,10 @@ def change_line_contact(ctx: Ctx, segment_no: str, line_no: int, contact_no: str
 
 def update_line(
     ctx: Ctx, segment_no: str, line_no: int, changes: LineFieldChanges
-) -> m.SegmentLine:
+) -> LineView:
     """Override fields of one line (description, subject, cost, evaluation …) (§3.11)."""
     header = require_segment(ctx, segment_no)
-    line = require_line(ctx, header.no, line_no)
+    require_line(ctx, header.no, line_no)
     record = f"{record_name(header.no)} line {line_no}"
     fields = changes.given()
     unknown = sorted(set(fields) - LINE_FIELDS)  # a LineChanges goes to change_line
@@ -167,11 +162,11 @@ def update_line(
         raise ValidationError(f"{record} has no editable field(s) {', '.join(unknown)}",
                               record=record, field=unknown[0], reason="unknown field")
     values = {k: check_value(ctx, k, v, record=record) for k, v in fields.items()}
-    values = campaign_flags(values, line.campaign_no, record)
+    edit = edit_line(ctx, header.no, line_no)
+    values = campaign_flags(values, edit.data.campaign_no, record)
     for name, value in values.items():
-        setattr(line, name, value)
-    ctx.session.flush()
-    return line
+        setattr(edit.line if name in MEMBERSHIP else edit.data, name, value)
+    return line_view(ctx, header.no, line_no)
 
 
 def change_line(
@@ -182,7 +177,7 @@ def change_line(
     *,
     attachment: AttachmentUpload | None = None,
     remove_attachment: bool = False,
-) -> m.SegmentLine:
+) -> LineView:
     """Several changes to one line: contact, template, language, attachment, then fields."""
     header = require_segment(ctx, segment_no)
     require_line(ctx, header.no, line_no)
@@ -200,4 +195,4 @@ def change_line(
     fields = {name: value for name, value in given.items() if name in LINE_FIELDS}
     if fields:
         update_line(ctx, header.no, line_no, LineFieldChanges(**fields))
-    return require_line(ctx, header.no, line_no)
+    return line_view(ctx, header.no, line_no)

@@ -27,6 +27,7 @@ from rapport.services.segments._records import (
     record_name,
     require_segment,
 )
+from rapport.services.segments._resolved import resolved_lines
 from rapport.services.setup import (
     check_manual_no,
     draw_next,
@@ -34,7 +35,16 @@ from rapport.services.setup import (
     require_series,
     user_salesperson,
 )
-from rapport.services.tables import CRITERIA, HEADER, LANG, LANG_HISTORY, LINE
+from rapport.services.tables import (
+    CRITERIA,
+    HEADER,
+    HISTORY,
+    HISTORY_DATA,
+    LANG,
+    LANG_HISTORY,
+    LINE,
+    LINE_DATA,
+)
 from rapport.services.templates import drop_attachments
 
 
@@ -104,14 +114,15 @@ class SegmentSummary:
 
 def _figures() -> tuple[Any, Any]:
     """Grouped subqueries: line figures and criteria-action counts per segment."""
+    line = resolved_lines().subquery("line")
     lines = (
         select(
-            LINE.c.segment_no,
+            line.c.segment_no,
             func.count().label("n"),
-            func.coalesce(func.sum(LINE.c.cost), 0).label("cost"),
-            func.coalesce(func.sum(LINE.c.duration), 0).label("duration"),
+            func.coalesce(func.sum(line.c.cost), 0).label("cost"),
+            func.coalesce(func.sum(line.c.duration), 0).label("duration"),
         )
-        .group_by(LINE.c.segment_no)
+        .group_by(line.c.segment_no)
         .subquery("lines")
     )
     actions = (
@@ -187,9 +198,8 @@ def delete_segment(ctx: Ctx, no: str) -> None:
     key = header.no
     owned = list(ctx.session.scalars(_owned_attachments(key)).all())
     ctx.session.execute(delete(CRITERIA).where(CRITERIA.c.segment_no == key))
-    for model in (m.SegmentHistory, m.SegmentLanguageHistory, m.SegmentInteractionLanguage):
-        ctx.session.execute(delete(m.table(model)).where(m.table(model).c.segment_no == key))
-    ctx.session.execute(delete(LINE).where(LINE.c.segment_no == key))
+    for table in (HISTORY, HISTORY_DATA, LANG_HISTORY, LANG, LINE_DATA, LINE):
+        ctx.session.execute(delete(table).where(table.c.segment_no == key))
     ctx.session.delete(header)
     ctx.session.flush()
     drop_attachments(ctx, owned)

@@ -15,21 +15,24 @@ from rapport.services.segments import _languages as sl
 from rapport.services.segments._criteria_log import CriteriaStep, segment_criteria
 from rapport.services.segments._header import subject_default
 from rapport.services.segments._records import require_segment
+from rapport.services.segments._resolved import LineView, resolved_lines
 from rapport.services.segments._segments import SegmentSummary, get_segment
+from rapport.services.tables import LINE
 
 
 @dataclass(frozen=True)
 class LineRow:
-    """A segment line as listed: its data, contact names and the attachment indicator."""
+    """A segment line as listed: its resolved fields, contact names and the attachment
+    indicator."""
 
-    line: m.SegmentLine
+    line: LineView
     contact_name: str
     contact_company_name: str
     attachment: str
 
     @property
     def line_no(self) -> int:
-        return self.line.line_no
+        return int(self.line.line_no)
 
 
 def list_lines(
@@ -38,18 +41,18 @@ def list_lines(
     """A page of the segment's lines in line order, in one query whatever the page size."""
     header = require_segment(ctx, segment_no, lock=False)
     contact = m.table(m.Contact).alias("c")
+    line = (resolved_lines().where(LINE.c.segment_no == header.no)
+            .order_by(LINE.c.line_no).offset(offset).limit(limit).subquery("line"))
     stmt = (
-        select(m.SegmentLine, contact.c.name, contact.c.company_name,
-               sl.attachment_indicator().label("attachment"))
-        .select_from(m.SegmentLine)
-        .outerjoin(contact, contact.c.no == m.SegmentLine.contact_no)
-        .where(m.SegmentLine.segment_no == header.no)
-        .order_by(m.SegmentLine.line_no)
-        .offset(offset)
-        .limit(limit)
+        select(line, contact.c.name, contact.c.company_name,
+               sl.attachment_indicator(line).label("attachment"))
+        .select_from(line)
+        .outerjoin(contact, contact.c.no == line.c.contact_no)
+        .order_by(line.c.line_no)
     )
-    return [LineRow(line, name or "", company or "", indicator)
-            for line, name, company, indicator in ctx.session.execute(stmt).all()]
+    # A listed row has the line's columns (and the contact's names and the indicator).
+    return [LineRow(row, row.name or "", row.company_name or "", row.attachment)
+            for row in ctx.session.execute(stmt).all()]
 
 
 @dataclass(frozen=True)

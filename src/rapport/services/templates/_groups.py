@@ -61,7 +61,7 @@ def delete_interaction_group(ctx: Ctx, code: str) -> None:
     refuse_if_used(ctx, record, [
         (m.InteractionTemplate.interaction_group_code, "interaction template(s)"),
         (m.SegmentHeader.interaction_group_code, "segment header(s)"),
-        (m.SegmentLine.interaction_group_code, "segment line(s)"),
+        (m.SegmentLineData.interaction_group_code, "segment line(s)"),
     ], group.code)
     ctx.session.delete(group)
     ctx.session.flush()

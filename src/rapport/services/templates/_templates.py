@@ -248,7 +248,7 @@ def delete_interaction_template(ctx: Ctx, code: str) -> None:
                      m.InteractionTemplateSetup.email_draft]
     refuse_if_used(ctx, record, [
         (m.SegmentHeader.interaction_template_code, "segment header(s)"),
-        (m.SegmentLine.interaction_template_code, "segment line(s)"),
+        (m.SegmentLineData.interaction_template_code, "segment line(s)"),
         *[(c, "interaction template setup field(s)") for c in setup_columns],
     ], template.code)
     rows = m.InteractionTmplLanguage

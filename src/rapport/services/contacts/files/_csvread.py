@@ -18,7 +18,8 @@ from rapport.errors import ValidationError
 
 CHUNK = 1 << 16
 DELIMITERS = (",", ";", "\t")
-#: The longest cell the CSV reader accepts; longer cells (up to this) are refused per row.
+#: The longest cell the CSV reader holds (16 MB): a longer one refuses the file, naming its row;
+#: shorter cells too long for their column are refused per row and column like any bad value.
 FIELD_LIMIT = 1 << 24
 _ZIP_MAGIC = b"PK\x03\x04"
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
@@ -75,7 +76,9 @@ class CsvRows:
         self.codec = "utf-8" if codec == "utf-8-sig" else codec  # the BOM is handled here
         self.delimiter = delimiter_char(delimiter, path)
         self.bytes_read = 0
-        csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))  # process-wide, see above
+        # csv's limit is process-wide; raising it only lets longer cells through, to be
+        # refused per row and column (see _safety.LONG_CELL) instead of ending the import.
+        csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 
     def __iter__(self) -> Iterator[list[str]]:
         with self.path.open("rb") as handle:

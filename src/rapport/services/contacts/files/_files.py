@@ -20,8 +20,10 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from rapport.errors import ImportValidationError, RowProblem, ValidationError
+from rapport.services.contacts._duplicates import DuplicateReport
 from rapport.services.contacts._numbers import contact_series, draw_block
 from rapport.services.contacts.files._csvread import DELIMITERS
+from rapport.services.contacts.files._duplicates import suspected_duplicates
 from rapport.services.contacts.files._format import (
     ALL_COLUMNS,
     ERROR_COLUMN,
@@ -56,7 +58,7 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class ImportResult:
     """What an import did: rows read; contacts inserted, updated and found unchanged (by
-    number); rows rejected and why."""
+    number); rows rejected and why; new contacts that may duplicate others (not refused)."""
 
     rows: int
     inserted: int
@@ -65,6 +67,7 @@ class ImportResult:
     rejected_rows: int
     problems: list[RowProblem]
     rejected_path: Path | None
+    duplicates: DuplicateReport = DuplicateReport()
 
 
 class _Tracker:
@@ -121,6 +124,7 @@ def import_contacts(
         problems += reject_rows(conn, {p.row for p in problems})
         drop_rejected(conn)
         _draw_numbers(ctx, conn, series)
+        duplicates = suspected_duplicates(conn)
         step = tracker.total // 4
         counts = write_contacts(conn, present=loaded.header.position.keys(),
                                 setup=SetupDefaults.load(ctx), series=series, now=ctx.now(),
@@ -133,7 +137,7 @@ def import_contacts(
         written_as = (encoding, rows_in.delimiter or ",")
         ctx.after_commit(lambda: write_rejected(source, target, problems, *written_as))
     return ImportResult(loaded.rows, counts.inserted, counts.updated, counts.unchanged,
-                        rejected, problems, target if rejected else None)
+                        rejected, problems, target if rejected else None, duplicates)
 
 
 def _existing(source: Path) -> Path:
@@ -148,6 +152,10 @@ def _rejected_target(source: Path, rejected_path: str | Path | None) -> Path:
     target = Path(rejected_path) if rejected_path else source.with_name(
         f"{source.stem}.rejected{source.suffix}")
     file_format(target)
+    if not target.parent.is_dir():
+        raise ValidationError(f"The rejected rows cannot be written to {target}: there is no "
+                              f"folder {target.parent}", record=str(target),
+                              field="rejected_path", reason="no such folder")
     if target.resolve() == source.resolve():
         raise ValidationError(f"The rejected rows cannot be written over the imported file "
                               f"{source.name}", record=str(target), field="rejected_path",

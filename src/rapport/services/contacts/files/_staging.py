@@ -29,7 +29,7 @@ from rapport.services.context import Ctx
 
 BATCH_ROWS = 10_000
 #: SQLite page caches of an import's connection (KiB): the contact tables, the staging tables.
-MAIN_CACHE_KIB = 65_536
+MAIN_CACHE_KIB = 32_768
 TEMP_CACHE_KIB = 16_384
 
 log = logging.getLogger(__name__)
@@ -94,11 +94,13 @@ def _stage_on_disk(conn: Connection) -> None:
     """SQLite: keep this import's memory flat in the file's size.
 
     rapport's connections keep temporary tables in memory (``temp_store=MEMORY``) and give the
-    database a 256 MB page cache, which SQLite's sorter also takes as its budget. Staging a
-    large file in memory grew with the file (1,000,000 rows: 1 GB). The import's connection
-    therefore keeps its temporary tables in a temporary file and uses smaller caches. The
-    connection is detached from the pool, so it is closed after this use case and no other
-    use case inherits these settings.
+    database a 256 MB page cache; staged in memory, an import grew with its file (1,000,000
+    rows: about 1 GB). The import's connection keeps its temporary tables in a temporary file
+    instead, with a small cache of their pages, and a smaller database cache, which SQLite's
+    sorter also takes as the memory of each sort before it spills to a temporary file (the
+    import sorts the whole file for GROUP BY and window functions). The connection is
+    detached from the pool: it is closed after this use case, and no other use case inherits
+    these settings.
     """
     conn.detach()
     raw: Any = conn.connection.dbapi_connection
