@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
+from rapport.services.tables import vouched
 from tests.concurrency import run_at_once
 
 SF = sessionmaker[Session]
@@ -166,3 +167,54 @@ def test_an_entry_cannot_refer_to_a_missing_parent(
         conn.execute(text(_entry(column, value)))
         conn.execute(text(f"UPDATE interaction_log_entry SET {column} = {missing}"))  # noqa: S608
     assert _count(engine, "SELECT count(*) FROM interaction_log_entry") == 0
+
+
+READ_AND_WRITE = ("INSERT INTO segment_line (segment_no, line_no, contact_no) "
+                  "SELECT 'S1', 10000, no FROM contact WHERE no = 'C1'")
+
+
+def _vouched_race(factory: SF, engine: Engine, *, writer_first: bool) -> tuple[
+        list[BaseException], int]:
+    """A vouched writer (it takes the lock, then reads the contact it writes) and a deletion
+    of that contact, the one or the other first; the errors and the lines written."""
+    started, done = threading.Event(), threading.Event()
+    written = []
+
+    def writer() -> None:
+        if not writer_first:
+            started.wait(10)
+        with factory.begin() as session, vouched(session, [("segment_line", "contact_no")]):
+            written.append(session.execute(text(READ_AND_WRITE)).rowcount)  # type: ignore[attr-defined]
+            if writer_first:
+                started.set()
+                time.sleep(1.0)
+
+    def deletion() -> None:
+        if writer_first:
+            started.wait(10)
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM contact WHERE no = 'C1'"))
+            if not writer_first:
+                started.set()
+                time.sleep(1.0)
+        done.set()
+
+    errors = run_at_once(writer, deletion)
+    return errors, sum(written)
+
+
+@POSTGRESQL_ONLY
+def test_a_vouched_writer_still_keeps_a_racing_deletion_out(world: SF, engine: Engine) -> None:
+    errors, written = _vouched_race(world, engine, writer_first=True)
+    assert written == 1 and [type(e) for e in errors] == [IntegrityError]
+    assert _count(engine, "SELECT count(*) FROM contact WHERE no = 'C1'") == 1
+    assert _count(engine, "SELECT count(*) FROM segment_line WHERE contact_no = 'C1'") == 1
+
+
+@POSTGRESQL_ONLY
+def test_a_vouched_writer_waits_for_a_running_deletion_and_then_does_not_see_it(
+    world: SF, engine: Engine
+) -> None:
+    errors, written = _vouched_race(world, engine, writer_first=False)
+    assert errors == [] and written == 0
+    assert _count(engine, "SELECT count(*) FROM segment_line") == 0

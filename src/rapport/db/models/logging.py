@@ -67,13 +67,14 @@ class InteractionLogEntry(Base):
     Its references (contact, attachment, group, template, campaign entry, logged segment,
     salesperson) are set-based keys (migration 0004): checked once per statement, not once per
     row, with the parent's deletion refused while an entry refers to it — logging writes
-    300,000 entries in one statement.
+    300,000 entries in one statement. The indexes are those the pages, the criteria and the
+    deletion checks use (migration 0005 dropped the company and segment ones).
     """
 
     __tablename__ = "interaction_log_entry"
     entry_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     contact_no: Mapped[str | None] = code_plain()
-    contact_company_no: Mapped[str | None] = code_plain(index=True)
+    contact_company_no: Mapped[str | None] = code_plain()
     date: Mapped[dt.date | None] = date_col()
     time_of_interaction: Mapped[dt.time | None] = mapped_column(Time, nullable=True)
     description: Mapped[str] = text_col(100)
@@ -123,7 +124,6 @@ class InteractionLogEntry(Base):
         Index("ix_ile_template_date", "interaction_template_code", "date"),
         Index("ix_ile_group_date", "interaction_group_code", "date"),
         Index("ix_ile_salesperson_date", "salesperson_code", "date"),
-        Index("ix_ile_segment_no", "segment_no"),
         {"sqlite_autoincrement": True},
     )
 

@@ -57,7 +57,7 @@ from rapport.services.segments import (
     large_step,
     resolved_segment,
 )
-from rapport.services.tables import HISTORY, HISTORY_DATA, LINE, LINE_DATA
+from rapport.services.tables import ENTRY_KEYS, HISTORY, HISTORY_DATA, LINE, LINE_DATA, vouched
 
 # Test seam: called after the entries are written and before anything else (crash tests).
 AFTER_ENTRIES_HOOK: Callable[[Ctx], None] | None = None
@@ -105,11 +105,19 @@ def log_segment(
         raise ValidationError(f"Segment {no} is empty: no line has a contact", code="E05",
                               record=f"Segment {no}", field="Contact No.", reason="empty")
     deliver = _resolve_send(no, send, facts.lines_with_type)
-    check_lines(ctx, no, send=deliver)
-    warnings = [] if deliver else _warnings(ctx, no)
-    ls_no = _create_logged_segment(ctx, header)
-    campaign_entries = _insert_campaign_entries(ctx, header, ls_no)
-    entries = _insert_entries(ctx, header, ls_no, deliver)
+    # Every line is checked (its salesperson, attachment … exist) and the entries join the
+    # contact, template, group and campaign entry they name: the entries' keys are vouched for.
+    with vouched(ctx.session, ENTRY_KEYS):
+        check_lines(ctx, no, send=deliver)
+        warnings = [] if deliver else _warnings(ctx, no)
+        ls_no = _create_logged_segment(ctx, header)
+        campaign_entries = _insert_campaign_entries(ctx, header, ls_no)
+        entries = _insert_entries(ctx, header, ls_no, deliver)
+    if entries != facts.lines_with_contact:  # a line's contact exists: its key says so
+        raise ConcurrencyError(
+            f"Segment {no} changed while it was logged: {facts.lines_with_contact} line(s) "
+            f"with a contact, {entries} logged; nothing was logged", record=f"Segment {no}",
+            reason="lines changed")
     if AFTER_ENTRIES_HOOK is not None:
         AFTER_ENTRIES_HOOK(ctx)
     _mark_attachments_read_only(ctx, header)

@@ -43,9 +43,11 @@ EMAIL = CorrespondenceType.EMAIL.value
 PRIVACY_TEXT = "Contact {contact} cannot be used because it is blocked for privacy reasons."
 
 
-def has_email_address(line: FromClause) -> ColumnElement[bool]:
-    """SQL over a resolved line joined to its contact: the contact, or its alternate address
-    (set on the line or active on its date), has an e-mail."""
+def has_email_address(line: FromClause, *, joined: bool = True) -> ColumnElement[bool]:
+    """SQL over a resolved line: the contact, or its alternate address (set on the line or
+    active on its date), has an e-mail. ``joined``: the statement joins the line's contact
+    (``Contact``); otherwise the contact is looked up among those without an e-mail, a
+    semi-join that does not read every contact of the segment."""
     alt, rng = ContactAltAddress.__table__.alias("alt"), ContactAltAddrDateRange.__table__
     active = (
         select(rng.c.contact_no)
@@ -66,17 +68,20 @@ def has_email_address(line: FromClause) -> ColumnElement[bool]:
         )
         .correlate(line)
     )
+    own = (Contact.email != "" if joined
+           else line.c.contact_no.not_in(select(Contact.no).where(Contact.email == "")))
     # Cheap test first: both engines probe alternate addresses only without a contact e-mail.
-    return or_(Contact.email != "", alt_with_email)
+    return or_(own, alt_with_email)
 
 
-def missing_email(line: FromClause) -> ColumnElement[bool]:
+def missing_email(line: FromClause, *, joined: bool = True) -> ColumnElement[bool]:
     """SQL: an Email line whose contact has no usable e-mail address (§3.13)."""
-    return and_(line.c.correspondence_type == EMAIL, ~has_email_address(line))
+    return and_(line.c.correspondence_type == EMAIL, ~has_email_address(line, joined=joined))
 
 
 def logged_correspondence_type(line: FromClause) -> ColumnElement[str]:
-    """SQL: the line's type, blank for an Email line without an address (§3.13, K12)."""
+    """SQL: the line's type, blank for an Email line without an address (§3.13, K12); the
+    statement joins the line's contact."""
     return case((missing_email(line), literal("")), else_=line.c.correspondence_type)
 
 
@@ -122,8 +127,10 @@ def _dangling(column: str, target: Col) -> Condition:
 
 _CHECKS: tuple[_Check, ...] = (
     _Check("E06", "Date", "must have a value", _blank("date")),
-    _Check("E07", "Contact No.", "the contact does not exist", lambda _: Contact.no.is_(None)),
-    _Check("E38", "Contact No.", PRIVACY_TEXT, lambda _: Contact.privacy_blocked == True),  # noqa: E712
+    # A line's contact exists (its set-based key, migration 0002): only privacy is checked,
+    # among the few privacy-blocked contacts rather than by reading every line's contact.
+    _Check("E38", "Contact No.", PRIVACY_TEXT, lambda line: line.c.contact_no.in_(
+        select(Contact.no).where(Contact.privacy_blocked == True))),  # noqa: E712
     _Check("E06", "Salesperson Code", "must have a value", _blank("salesperson_code")),
     _Check("E07", "Salesperson Code", "the salesperson does not exist",
            _dangling("salesperson_code", Salesperson.code)),
@@ -137,7 +144,8 @@ _CHECKS: tuple[_Check, ...] = (
            _dangling("attachment_no", Attachment.no)),
     _Check("E08", "E-Mail",
            "make sure the E-Mail field is filled in for contact {contact} or for its "
-           "alternate address", missing_email, delivery_only=True),
+           "alternate address", lambda line: missing_email(line, joined=False),
+           delivery_only=True),
     _Check("E09", "Attachment No.", "must have a value: the line is to be delivered and has no "
            "Word template (log without sending to only record it)",
            lambda line: and_(line.c.correspondence_type != "",
@@ -155,7 +163,6 @@ def line_problems(ctx: Ctx, segment_no: str, *, send: bool) -> list[RapportError
     stmt = (
         select(line.c.line_no, line.c.contact_no, *flags)
         .select_from(line)
-        .outerjoin(Contact, Contact.no == line.c.contact_no)
         .outerjoin(Salesperson, Salesperson.code == line.c.salesperson_code)
         .outerjoin(InteractionTemplate,
                    InteractionTemplate.code == line.c.interaction_template_code)
@@ -198,8 +205,7 @@ def downgraded_lines(ctx: Ctx, segment_no: str) -> list[tuple[int, str]]:
     line = resolved_segment(ctx, segment_no)
     stmt = (
         select(line.c.line_no, line.c.contact_no)
-        .join(Contact, Contact.no == line.c.contact_no)
-        .where(missing_email(line))
+        .where(line.c.contact_no.is_not(None), missing_email(line, joined=False))
         .order_by(line.c.line_no)
     )
     return [(int(r.line_no), str(r.contact_no)) for r in ctx.session.execute(stmt)]

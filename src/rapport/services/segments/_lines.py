@@ -53,6 +53,7 @@ from rapport.services.tables import (
     LINE_DATA,
     LINE_FIELDS,
     MEMBERSHIP,
+    vouched,
 )
 
 #: Working memory of one sort or hash of a step on PostgreSQL. The server's default (4 MB)
@@ -80,7 +81,8 @@ def insert_lines(ctx: Ctx, header: m.SegmentHeader, source: LineSource, action: 
     large_step(session)
     base = last_line_no(session, header.no)
     stmt = defaulted_lines(session, header, source, base)
-    count = run(ctx, insert(LINE).from_select(list(stmt.selected_columns.keys()), stmt))
+    with vouched(session, [("segment_line", "contact_no")]):  # it joins each line's contact
+        count = run(ctx, insert(LINE).from_select(list(stmt.selected_columns.keys()), stmt))
     if count:
         _extend_range(session, header.no, action, base + LINE_STEP, base + LINE_STEP * count)
         if source.campaign_column:
