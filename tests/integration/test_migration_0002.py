@@ -74,7 +74,7 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(cfg, revision)
 
 
-def _wide_line(line_no: int, contact: str, **values: Any) -> dict[str, Any]:
+def _wide_line(line_no: int, contact: str | None, **values: Any) -> dict[str, Any]:
     """A wide line showing what header S1 gives (language '' unless told), then ``values``."""
     row: dict[str, Any] = dict(
         segment_no="S1", line_no=line_no, contact_no=contact, contact_company_no="C1",

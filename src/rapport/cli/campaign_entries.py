@@ -30,7 +30,7 @@ def list_command(
         min=0, max=MAX_NUMBER, metavar=NUMBER, help="Rows to skip.")] = 0,
 ) -> None:
     """List campaign entries, newest first, with their interactions, cost and duration."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         page = service.list_campaign_entries(ctx, campaign_no=campaign, canceled=canceled,
                                              limit=limit, offset=offset)
     table = Table("Entry No.", "Campaign", "Description", "Date", "Segment", "Register No.",

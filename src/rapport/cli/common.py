@@ -116,9 +116,12 @@ def user_id() -> str:
 
 
 @contextmanager
-def use_case() -> Iterator[Ctx]:
-    """One transaction for one command, as the global --user on the global --work-date."""
-    with wiring().use_case(user_id=user_id(), work_date=state.work_date) as ctx:
+def use_case(*, readonly: bool = False) -> Iterator[Ctx]:
+    """One transaction for one command, as the global --user on the global --work-date.
+
+    A command that only reads says ``readonly=True``: it never waits for a running change.
+    """
+    with wiring().use_case(user_id=user_id(), work_date=state.work_date, readonly=readonly) as ctx:
         ctx.after_commit(mark_saved)  # the first thing to run once the commit succeeded
         yield ctx
 

@@ -120,7 +120,7 @@ def export_file(
     search: SearchOpt = None,
 ) -> None:
     """Export contacts to a file in the import format (it re-imports to the same data)."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         count = export_contacts(ctx, file, fmt=fmt,
                                 filt=ContactFilter(type_, company, search))
     console.print(f"{count} contacts written to {file}")
@@ -137,7 +137,7 @@ def list_command(
                                         help="Rows to skip.")] = 0,
 ) -> None:
     """List contacts, a company followed by its persons."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         page = list_contacts(ctx, ContactFilter(type_, company, search), limit=limit,
                              offset=offset)
     table = Table("No.", "Type", "Name", "Company", "City", "Salesperson", "E-mail",
@@ -154,7 +154,7 @@ def list_command(
 @app.command("show")
 def show(no: Annotated[str, typer.Argument(help="Contact number.")]) -> None:
     """Show a contact: fields, company, persons, classifications and usage."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         detail = show_contact(ctx, no)
     _print_detail(detail)
 

@@ -234,7 +234,7 @@ def postponed(
 ) -> None:
     """List the postponed interactions."""
     flt = PostponedFilter(contact_no=contact, salesperson_code=salesperson, campaign_no=campaign)
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         rows = list_postponed(ctx, flt)
     table = Table("Entry", "Date", "Contact", "Template", "Description", "Salesperson",
                   "Campaign", "Comments", title="Postponed interactions")

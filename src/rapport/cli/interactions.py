@@ -82,7 +82,7 @@ def list_command(
     """List interaction log entries (postponed ones are not shown), newest first."""
     filters = _filters(None, contact, company, salesperson, campaign, segment, template, group,
                        date_from, date_to, canceled, evaluation)
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         page = service.list_entries(ctx, filters, limit=limit, offset=offset)
     table = Table("Entry No.", "Date", "Contact", "Company", "Template", "Description",
                   "Salesperson", "Campaign", "Segment", "Evaluation", "Canceled", "Cost",
@@ -185,14 +185,14 @@ def stats(
     start, end = _date(date_from, "--from"), _date(date_to, "--to")
     by = by.strip().lower()  # the service refuses an unknown one
     if campaign:
-        with use_case() as ctx:
+        with use_case(readonly=True) as ctx:
             c = campaign_statistics(ctx, campaign, date_from=start, date_to=end)
         console.print(f"Campaign {c.campaign_no}: {c.no_of_interactions} interaction(s), cost "
                       f"{c.cost}, duration {c.duration} min., target contacts contacted "
                       f"{c.target_contacts_contacted}, contacts responded "
                       f"{c.contacts_responded}", highlight=False)
         return
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         rows = interaction_statistics(ctx, cast(Dimension, by), date_from=start, date_to=end)
     table = Table(by.capitalize(), "No. of Interactions", "Cost (LCY)", "Duration (Min.)",
                   "Campaign Targets", "Campaign Responses")

@@ -30,7 +30,7 @@ def list_command(
         min=0, max=MAX_NUMBER, metavar=NUMBER, help="Rows to skip.")] = 0,
 ) -> None:
     """List logged segments, newest first, with their interaction and campaign entry counts."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         page = service.list_logged_segments(ctx, canceled=canceled, segment_no=segment,
                                             limit=limit, offset=offset)
     table = Table("Entry No.", "Segment No.", "Description", "Creation Date", "User ID",

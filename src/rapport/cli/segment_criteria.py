@@ -153,7 +153,7 @@ def preview_command(
         entire_companies=entire_companies,
     )
     filters = filter_texts(filter or [])
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         count = preview(ctx, segment, _ACTIONS[action], filters, options)
     verb = "add" if action is PreviewAction.add else "remove"
     console.print(f"{action.value.capitalize()} would {verb} {count} line(s).")
@@ -229,7 +229,7 @@ def reuse_logged_command(
 @app.command("criteria")
 def criteria_command(segment: Segment) -> None:
     """Show the segment's criteria actions with their options and filters."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         steps = saved.segment_criteria(ctx, segment)
     console.print(f"Segment {segment.upper()}: {len(steps)} criteria action(s)")
     print_steps(steps)
@@ -244,7 +244,7 @@ app.add_typer(saved_app, name="saved-criteria")
 @saved_app.command("list")
 def saved_list_command() -> None:
     """List every saved criteria."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         items = saved.list_saved_criteria(ctx)
     table = Table("Code", "Description", "User ID", "No. of Actions")
     for item in items:
@@ -255,7 +255,7 @@ def saved_list_command() -> None:
 @saved_app.command("show")
 def saved_show_command(code: Annotated[str, typer.Argument(help="Saved criteria code.")]) -> None:
     """Show a saved criteria's actions and filters."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         detail = saved.show_saved_criteria(ctx, code)
     console.print(f"{detail.info.code} {detail.info.description} (saved by {detail.info.user_id})")
     print_steps(detail.steps)

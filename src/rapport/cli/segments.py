@@ -122,7 +122,7 @@ def list_command(
         min=1, max=MAX_NUMBER, metavar=NUMBER, help="At most this many segments.")] = 50,
 ) -> None:
     """List segments with No. of Lines, Cost, Duration and No. of Criteria Actions."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         page = list_segments(ctx, search=search, campaign_no=campaign, offset=offset, limit=limit)
         rows = [_list_row(s) for s in page]
     table = Table("No.", "Description", "Campaign", "Salesperson", "Date", "Template",
@@ -146,7 +146,7 @@ def show_command(
         "--lines", min=0, max=MAX_NUMBER, metavar=NUMBER, help="How many lines to show.")] = 20,
 ) -> None:
     """Show a segment: header, criteria steps and its first lines."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         detail = segment_detail(ctx, segment, line_limit=lines)
         _print_detail(detail)
 
@@ -272,7 +272,7 @@ def export_command(
         "--format", metavar="csv|xlsx", help="csv or xlsx (default: from the file name).")] = None,
 ) -> None:
     """Export the segment's contacts (one row per line) to CSV or XLSX."""
-    with use_case() as ctx:
+    with use_case(readonly=True) as ctx:
         rows = export_segment(ctx, segment, path, fmt=fmt.value if fmt else None)
     console.print(f"Exported {rows} line(s) of segment {segment.upper()} to {path}.",
                   highlight=False)
