@@ -31,7 +31,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config()
     with engine.begin() as connection, warnings.catch_warnings():
         # SQLite's batch migrations reflect tables; SQLAlchemy cannot reflect the expression
-        # index on lower(email) and says so; the index is kept (tests/integration/test_migrations).
+        # index on lower(email) and says so; the index is kept (test_migrations asks sqlite_master).
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
         cfg.attributes["connection"] = connection
         try:
