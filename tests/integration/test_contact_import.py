@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import tempfile
+import zipfile
 from pathlib import Path
 from unittest.mock import patch
 
@@ -398,7 +399,6 @@ def test_an_unknown_encoding_is_refused(fixture_db: sessionmaker[Session], tx: T
 
 
 def _zip_without(path: Path, part: str) -> Path:
-    import zipfile
     source = write_xlsx(path.with_name("good.xlsx"), HEADER, GOOD)
     with zipfile.ZipFile(source) as good, zipfile.ZipFile(path, "w") as broken:
         for item in good.infolist():
@@ -407,11 +407,19 @@ def _zip_without(path: Path, part: str) -> Path:
     return path
 
 
+def _text_file(path: Path) -> Path:
+    path.write_text("no,type,name,company_no\n")
+    return path
+
+
+def _truncated(path: Path) -> Path:
+    path.write_bytes(write_xlsx(path, HEADER, GOOD).read_bytes()[:900])
+    return path
+
+
 BROKEN_WORKBOOKS = {
-    "text named .xlsx": (lambda p: p.write_text("no,type,name,company_no\n") and p,
-                         "it is not a zip archive, as every XLSX workbook is"),
-    "truncated": (lambda p: p.write_bytes(write_xlsx(p, HEADER, GOOD).read_bytes()[:900]) and p,
-                  "it is not a zip archive"),
+    "text named .xlsx": (_text_file, "it is not a zip archive, as every XLSX workbook is"),
+    "truncated": (_truncated, "it is not a zip archive"),
     "sheet missing": (lambda p: _zip_without(p, "xl/worksheets/sheet1.xml"), "it is damaged"),
     "no content types": (lambda p: _zip_without(p, "[Content_Types].xml"), "it is damaged"),
 }

@@ -16,17 +16,14 @@ from sqlalchemy import (
     Connection,
     FromClause,
     Select,
-    String,
     Table,
     and_,
     bindparam,
     delete,
     exists,
     func,
-    literal,
     or_,
     select,
-    union_all,
     update,
 )
 
@@ -72,19 +69,27 @@ def too_long_texts(conn: Connection) -> list[RowProblem]:
 
 
 def unknown_codes(conn: Connection) -> list[RowProblem]:
-    """Codes that do not exist in their code table (contact fields and classifications)."""
+    """Codes that do not exist in their code table (contact fields and classifications): one
+    scan of each staging table (bad rows are rare; the rows found are sorted out here)."""
     tables = Base.metadata.tables
-    queries: list[Select[tuple[int, str, str]]] = []
-    for column, table in CODE_REFERENCES.items():
-        codes, value = tables[table], stage.c[column]
-        queries.append(select(stage.c.row_no, literal(column, String), value).where(
-            value.is_not(None), ~exists().where(codes.c.code == value)))
-    for column, (_, _, table, _) in CLASS_COLUMNS.items():
-        codes, value = tables[table], stage_class.c.code
-        queries.append(select(stage_class.c.row_no, literal(column, String), value).where(
-            stage_class.c.kind == column, ~exists().where(codes.c.code == value)))
-    rows = conn.execute(union_all(*queries)).all()
-    return [RowProblem(r, c, f"unknown {_LABELS[c]} code", v) for r, c, v in rows]
+    unknown = {column: and_(stage.c[column].is_not(None),
+                            ~exists().where(tables[table].c.code == stage.c[column]))
+               for column, table in CODE_REFERENCES.items()}
+    fields = select(stage.c.row_no, *(stage.c[c] for c in unknown),
+                    *(flag.label(f"unknown_{c}") for c, flag in unknown.items())).where(
+        or_(*unknown.values()))
+    problems = []
+    for row in conn.execute(fields):
+        values, flags = row[1:1 + len(unknown)], row[1 + len(unknown):]
+        problems += [RowProblem(row[0], c, f"unknown {_LABELS[c]} code", v)
+                     for c, v, bad in zip(unknown, values, flags, strict=True) if bad]
+    code = stage_class.c.code
+    classes = select(stage_class.c.row_no, stage_class.c.kind, code).where(or_(*(
+        and_(stage_class.c.kind == column, ~exists().where(tables[table].c.code == code))
+        for column, (_, _, table, _) in CLASS_COLUMNS.items())))
+    problems += [RowProblem(r, c, f"unknown {_LABELS[c]} code", v)
+                 for r, c, v in conn.execute(classes)]
+    return problems
 
 
 def blocked_salespeople(conn: Connection) -> list[RowProblem]:

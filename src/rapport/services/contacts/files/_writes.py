@@ -72,13 +72,18 @@ def write_contacts(conn: Connection, *, present: Collection[str], setup: SetupDe
                    series: str | None, now: dt.datetime,
                    step: Callable[[], None]) -> WriteCounts:
     """Update the stored and insert the new contacts of the staged file; return the counts."""
-    stored = dict(conn.execute(select(stage.c.type, func.count()).where(_STORED)
-                               .group_by(stage.c.type)).tuples().all())
+    counts = conn.execute(select(stage.c.type, func.count(), func.count().filter(_STORED))
+                          .group_by(stage.c.type)).tuples().all()
+    staged = {ctype: n for ctype, n, _ in counts}
+    stored = {ctype: n for ctype, _, n in counts}
     updated = inserted = 0
     for ctype in (COMPANY, PERSON):
         source = resolved(ctype, setup)
-        updated += _update(conn, source, present)
-        inserted += _insert(conn, source, series, now)
+        # Each statement reads the whole staging table: skip the ones with nothing to do.
+        if stored.get(ctype):
+            updated += _update(conn, source, present)
+        if staged.get(ctype, 0) > stored.get(ctype, 0):
+            inserted += _insert(conn, source, series, now)
         step()
     if stored.get(COMPANY):
         _refresh_company_names(conn)
