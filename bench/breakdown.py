@@ -65,9 +65,17 @@ class Statement:
         total = top["Actual Total Time"] / 1000
         parts: dict[str, float] = {}
         if top["Node Type"] == "ModifyTable":
-            below = sum(p["Actual Total Time"] for p in top.get("Plans", [])) / 1000
-            parts["selection"] = below
-            parts[f"{top['Operation'].lower()} + indexes"] = total - below
+            children = top.get("Plans", [])
+            # A WITH's data-modifying statement (DELETE … RETURNING) runs as the rows it
+            # returns are read: its time is also inside the source's, so it is shown apart.
+            ctes = [p for p in children if p.get("Parent Relationship") == "InitPlan"]
+            source = sum(p["Actual Total Time"] for p in children if p not in ctes) / 1000
+            for cte in ctes:
+                operation = (cte.get("Operation") or cte["Node Type"]).lower()
+                parts[f"{operation} in WITH (within the selection)"] = (
+                    cte["Actual Total Time"] / 1000)
+            parts["selection"] = source
+            parts[f"{top['Operation'].lower()} + indexes"] = total - source
         else:
             parts["query"] = total
         for trigger in self.plan.get("Triggers", []):

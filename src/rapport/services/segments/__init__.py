@@ -14,12 +14,12 @@ from rapport.services.segments._export import (
 )
 from rapport.services.segments._header import (
     change_header,
-    set_header_template,
     set_language_default,
     set_subject_default,
     subject_default,
     update_header,
 )
+from rapport.services.segments._header_template import set_header_template
 from rapport.services.segments._inputs import (
     HeaderFieldChanges,
     LineChanges,

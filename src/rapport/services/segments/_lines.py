@@ -116,24 +116,48 @@ def delete_lines(
     """Delete the segment's lines matching ``condition`` (over segment_line), journaling them."""
     session = ctx.session
     large_step(session)
-    chosen = (
-        select(LINE.c.segment_no, literal(action.no).label("segment_action_no"),
-               LINE.c.line_no, *[LINE.c[name] for name in MEMBERSHIP])
-        .where(LINE.c.segment_no == segment_no, condition)
-        .order_by(LINE.c.line_no)  # the journal's key order: its index grows at the end
-    )
-    count = run(ctx, insert(HISTORY).from_select(list(chosen.selected_columns.keys()), chosen))
-    if not count:
-        return 0
     journaled = select(HISTORY.c.line_no).where(
         HISTORY.c.segment_no == segment_no, HISTORY.c.segment_action_no == action.no
     )
+    mine = and_(LINE.c.segment_no == segment_no, condition)
+    if session.get_bind().dialect.name == "postgresql":
+        count = _move_to_journal(ctx, mine, action)
+    else:
+        count = _copy_to_journal(ctx, mine, action)
+    if not count:
+        return 0
     if _any(session, LINE_DATA, segment_no):
         _journal_data(session, segment_no, action.no, journaled)
     if _any(session, LANG, segment_no, LANG.c.segment_line_no != 0):
         _journal_line_languages(session, segment_no, action.no, journaled)
-    run(ctx, delete(LINE).where(LINE.c.segment_no == segment_no, LINE.c.line_no.in_(journaled)))
+    if session.get_bind().dialect.name != "postgresql":
+        run(ctx, delete(LINE).where(LINE.c.segment_no == segment_no,
+                                    LINE.c.line_no.in_(journaled)))
     return count
+
+
+def _journal_rows(source: Any, action: ActionRef) -> Select[Any]:
+    """The journal rows of ``source``'s lines, in the journal's key order (its index then grows
+    at its end)."""
+    return (
+        select(source.c.segment_no, literal(action.no).label("segment_action_no"),
+               source.c.line_no, *[source.c[name] for name in MEMBERSHIP])
+        .order_by(source.c.line_no)
+    )
+
+
+def _move_to_journal(ctx: Ctx, condition: ColumnElement[bool], action: ActionRef) -> int:
+    """PostgreSQL: delete the lines and journal what the DELETE returns, in one statement —
+    the lines are found once, and no join of lines and journal depends on statistics."""
+    gone = delete(LINE).where(condition).returning(*LINE.c).cte("gone")
+    rows = _journal_rows(gone, action)
+    return run(ctx, insert(HISTORY).from_select(list(rows.selected_columns.keys()), rows))
+
+
+def _copy_to_journal(ctx: Ctx, condition: ColumnElement[bool], action: ActionRef) -> int:
+    """SQLite (no DELETE in a WITH): journal the lines; ``delete_lines`` deletes them after."""
+    rows = _journal_rows(LINE, action).where(condition)
+    return run(ctx, insert(HISTORY).from_select(list(rows.selected_columns.keys()), rows))
 
 
 def _any(session: Session, table: Any, segment_no: str, *more: ColumnElement[bool]) -> bool:

@@ -25,12 +25,9 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     FromClause,
-    Integer,
     Row,
     Select,
-    String,
     Subquery,
-    Time,
     and_,
     case,
     exists,
@@ -57,42 +54,42 @@ from rapport.services.tables import (
 LineView = Row[Any]
 
 
+#: Line field → the header field a line without data shows (§3.2 step 1).
+FROM_HEADER = {
+    "description": "description", "campaign_no": "campaign_no",
+    "interaction_template_code": "interaction_template_code",
+    "interaction_group_code": "interaction_group_code", "cost": "unit_cost",
+    "duration": "unit_duration", "date": "date", "campaign_target": "campaign_target",
+    "campaign_response": "campaign_response", "information_flow": "information_flow",
+    "initiated_by": "initiated_by", "send_word_doc_as_attmt": "send_word_docs_as_attmt",
+}
+#: Line fields a line without data shows blank (they are set on a line by hand or by logging).
+BLANK = {
+    "time_of_interaction": None, "evaluation": "", "attempt_failed": False, "todo_no": "",
+    "opportunity_no": "", "document_type": "", "document_no": "", "version_no": 0,
+    "doc_no_occurrence": 0, "contact_via": "", "campaign_entry_no": None, "merged": False,
+}
+
+
+def _value(name: str, value: Any) -> ColumnElement[Any]:
+    return literal(value, LINE_DATA.c[name].type)
+
+
 def _header_defaults(header: FromClause, row: FromClause) -> dict[str, ColumnElement[Any]]:
-    """What a line without its own data shows, field by field (§3.2 step 1, §3.11)."""
-    blank, zero, no = literal("", String), literal(0, Integer), literal(False, Boolean)
+    """What a line without its own data shows, field by field (§3.2 step 1, §3.11): the
+    header's fields, and the attachment, subject and Word template of the header's language
+    row ``row`` (the header's Word template when the row has none)."""
     return {
-        "description": header.c.description,
-        "campaign_no": header.c.campaign_no,
-        "interaction_template_code": header.c.interaction_template_code,
-        "interaction_group_code": header.c.interaction_group_code,
-        "cost": header.c.unit_cost,
-        "duration": header.c.unit_duration,
-        "date": header.c.date,
-        "time_of_interaction": literal(None, Time),
-        "campaign_target": header.c.campaign_target,
-        "campaign_response": header.c.campaign_response,
-        "information_flow": header.c.information_flow,
-        "initiated_by": header.c.initiated_by,
-        "send_word_doc_as_attmt": header.c.send_word_docs_as_attmt,
+        **{name: header.c[source] for name, source in FROM_HEADER.items()},
+        **{name: _value(name, value) for name, value in BLANK.items()},
         "word_template_code": func.coalesce(row.c.word_template_code,
                                             header.c.word_template_code),
-        "subject": func.coalesce(row.c.subject, blank),
+        "subject": func.coalesce(row.c.subject, _value("subject", "")),
         "attachment_no": row.c.attachment_no,
-        "evaluation": blank,
-        "attempt_failed": no,
-        "todo_no": blank,
-        "opportunity_no": blank,
-        "document_type": blank,
-        "document_no": blank,
-        "version_no": zero,
-        "doc_no_occurrence": zero,
-        "contact_via": blank,
-        "campaign_entry_no": literal(None, Integer),
-        "merged": no,
     }
 
 
-def resolved_fields(narrow: FromClause, data: FromClause, header: FromClause,
+def resolved_fields(data: FromClause, header: FromClause,
                     row: FromClause) -> dict[str, ColumnElement[Any]]:
     """Each personalisable field: the line's own value when it has data, else the header's."""
     own = data.c.line_no.is_not(None)
@@ -121,7 +118,7 @@ def resolved_lines(narrow: FromClause = LINE, data: FromClause = LINE_DATA) -> S
     joined, header, row = _joined(narrow, data, ["segment_no", "line_no"])
     return select(
         narrow.c.segment_no, narrow.c.line_no, *[narrow.c[n] for n in MEMBERSHIP],
-        *resolved_fields(narrow, data, header, row).values(),
+        *resolved_fields(data, header, row).values(),
         data.c.line_no.is_not(None).label("personalised"),
     ).select_from(joined)
 
@@ -132,7 +129,7 @@ def resolved_history() -> Select[Any]:
     joined, header, row = _joined(HISTORY, HISTORY_DATA, keys)
     return select(
         *[HISTORY.c[k] for k in keys], *[HISTORY.c[n] for n in MEMBERSHIP],
-        *resolved_fields(HISTORY, HISTORY_DATA, header, row).values(),
+        *resolved_fields(HISTORY_DATA, header, row).values(),
     ).select_from(joined)
 
 
@@ -163,7 +160,7 @@ def personalise(ctx: Ctx, segment_no: str, condition: ColumnElement[bool] | None
     joined, header, row = _joined(LINE, LINE_DATA, ["segment_no", "line_no"])
     if joined_with is not None:
         joined = joined.join(*joined_with)
-    fields = {**resolved_fields(LINE, LINE_DATA, header, row), **(values or {})}
+    fields = {**resolved_fields(LINE_DATA, header, row), **(values or {})}
     where = [LINE.c.segment_no == segment_no, LINE_DATA.c.line_no.is_(None)]
     if condition is not None:
         where.append(condition)
@@ -177,7 +174,7 @@ def freeze_journal(ctx: Ctx, segment_no: str) -> int:
     line Go Back restores comes back exactly as it was deleted (K1)."""
     keys = ["segment_no", "segment_action_no", "line_no"]
     joined, header, row = _joined(HISTORY, HISTORY_DATA, keys)
-    fields = resolved_fields(HISTORY, HISTORY_DATA, header, row)
+    fields = resolved_fields(HISTORY_DATA, header, row)
     source = select(*[HISTORY.c[k] for k in keys], *fields.values()).select_from(joined).where(
         HISTORY.c.segment_no == segment_no, HISTORY_DATA.c.line_no.is_(None))
     return run(ctx, insert(HISTORY_DATA).from_select([*keys, *fields], source))
@@ -219,33 +216,28 @@ def resolved_segment(ctx: Ctx, segment_no: str, name: str = "line") -> Subquery:
 
 def _bound_defaults(header: m.SegmentHeader, rows: Sequence[Row[Any]]
                     ) -> dict[str, ColumnElement[Any]]:
-    """``_header_defaults`` with the header's values bound into the statement."""
-    def value(name: str, v: Any) -> ColumnElement[Any]:
-        return literal(v, LINE_DATA.c[name].type)
-
+    """``_header_defaults`` with the header's values bound into the statement; the language
+    row's by a CASE over the header's few rows."""
     def by_language(name: str, of_row: Any, otherwise: Any) -> ColumnElement[Any]:
         if not rows:
-            return value(name, otherwise)
-        return case({r.language_code: value(name, of_row(r)) for r in rows},
-                    value=LINE.c.language_code, else_=value(name, otherwise))
+            return _value(name, otherwise)
+        return case({r.language_code: _value(name, of_row(r)) for r in rows},
+                    value=LINE.c.language_code, else_=_value(name, otherwise))
 
-    fixed = {
-        "description": header.description, "campaign_no": header.campaign_no,
-        "interaction_template_code": header.interaction_template_code,
-        "interaction_group_code": header.interaction_group_code, "cost": header.unit_cost,
-        "duration": header.unit_duration, "date": header.date, "time_of_interaction": None,
-        "campaign_target": header.campaign_target,
-        "campaign_response": header.campaign_response,
-        "information_flow": header.information_flow, "initiated_by": header.initiated_by,
-        "send_word_doc_as_attmt": header.send_word_docs_as_attmt, "evaluation": "",
-        "attempt_failed": False, "todo_no": "", "opportunity_no": "", "document_type": "",
-        "document_no": "", "version_no": 0, "doc_no_occurrence": 0, "contact_via": "",
-        "campaign_entry_no": None, "merged": False,
+    return {
+        **{name: _value(name, getattr(header, source)) for name, source in FROM_HEADER.items()},
+        **{name: _value(name, value) for name, value in BLANK.items()},
+        "attachment_no": by_language("attachment_no", lambda r: r.attachment_no, None),
+        "subject": by_language("subject", lambda r: r.subject or "", ""),
+        "word_template_code": by_language(
+            "word_template_code", lambda r: r.word_template_code or header.word_template_code,
+            header.word_template_code),
     }
-    defaults = {name: value(name, v) for name, v in fixed.items()}
-    defaults["attachment_no"] = by_language("attachment_no", lambda r: r.attachment_no, None)
-    defaults["subject"] = by_language("subject", lambda r: r.subject or "", "")
-    defaults["word_template_code"] = by_language(
-        "word_template_code", lambda r: r.word_template_code or header.word_template_code,
-        header.word_template_code)
-    return defaults
+
+
+def before_header_change(ctx: Ctx, segment_no: str, *, update_lines: bool) -> None:
+    """What a line shows from the header must not change behind its back: the journal never
+    follows the header (K1), and without ``update_lines`` neither do the lines."""
+    freeze_journal(ctx, segment_no)
+    if not update_lines:
+        personalise(ctx, segment_no)

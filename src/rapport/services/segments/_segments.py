@@ -19,7 +19,7 @@ from rapport.domain.enums import CriteriaLineType
 from rapport.errors import ConflictError
 from rapport.services.context import Ctx
 from rapport.services.records import not_found
-from rapport.services.segments._header import set_header_template
+from rapport.services.segments._header_template import set_header_template
 from rapport.services.segments._inputs import SegmentInput
 from rapport.services.segments._records import (
     check_description,
