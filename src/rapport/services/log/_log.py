@@ -32,7 +32,6 @@ from sqlalchemy.orm import QueryableAttribute
 from rapport.db.models import (
     Attachment,
     CampaignEntry,
-    Contact,
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
@@ -225,7 +224,9 @@ def _insert_campaign_entries(
 def _entry_columns(ctx: Ctx, line: FromClause, header: Header, ls_no: int,
                    deliver: bool) -> dict[str, Expr]:
     """Each interaction log entry column and the SQL expression that fills it from its line."""
-    corr = logged_correspondence_type(line)
+    # Sending: check_lines refused every Email line without an address (E08), so each line
+    # keeps its type; otherwise such a line is logged with a blank type (K12).
+    corr: Expr = line.c.correspondence_type if deliver else logged_correspondence_type(line)
     in_progress = literal(DeliveryStatus.IN_PROGRESS.value)
     status = case((corr != "", in_progress), else_=literal("")) if deliver else literal("")
     mwt = header.modified_word_template
@@ -240,7 +241,9 @@ def _entry_columns(ctx: Ctx, line: FromClause, header: Header, ls_no: int,
         "contact_via", "document_type", "document_no", "version_no", "doc_no_occurrence",
         "word_template_code", "merged")}
     return {
-        **copied, "contact_company_no": Contact.company_no,
+        # The line's company is the contact's: E31 keeps it so while the contact is on a line
+        # (§3.14 6.2 copies it from the line), so the entries do not read the contacts again.
+        **copied, "contact_company_no": line.c.contact_company_no,
         "user_id": literal(ctx.user_id),
         "interaction_group_code": func.coalesce(InteractionGroup.code,
                                                 InteractionTemplate.interaction_group_code),
@@ -263,12 +266,12 @@ def _insert_entries(ctx: Ctx, header: Header, ls_no: int, deliver: bool) -> int:
     source = (
         select(*columns.values())
         .select_from(line)
-        .join(Contact, Contact.no == line.c.contact_no)
         .join(InteractionTemplate,
               InteractionTemplate.code == line.c.interaction_template_code)
         .outerjoin(InteractionGroup, InteractionGroup.code == line.c.interaction_group_code)
         .outerjoin(CampaignEntry, (CampaignEntry.register_no == ls_no)
                    & (CampaignEntry.campaign_no == line.c.campaign_no))
+        .where(line.c.contact_no.is_not(None))
         .order_by(line.c.line_no)
     )
     stmt = insert(InteractionLogEntry).from_select(list(columns), source)

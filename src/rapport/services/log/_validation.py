@@ -81,8 +81,9 @@ def missing_email(line: FromClause, *, joined: bool = True) -> ColumnElement[boo
 
 def logged_correspondence_type(line: FromClause) -> ColumnElement[str]:
     """SQL: the line's type, blank for an Email line without an address (§3.13, K12); the
-    statement joins the line's contact."""
-    return case((missing_email(line), literal("")), else_=line.c.correspondence_type)
+    contact is looked up among those without an e-mail (the statement does not join it)."""
+    return case((missing_email(line, joined=False), literal("")),
+                else_=line.c.correspondence_type)
 
 
 @dataclass(frozen=True)
