@@ -133,12 +133,12 @@ def test_a_file_named_on_the_command_line_that_cannot_be_written_is_named(
 def test_a_system_error_about_a_file_the_user_did_not_name_is_internal(
     env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rapport.cli import segments
+    from rapport.cli import segment_files
 
     def broken(ctx: Ctx, segment: str, path: Path, fmt: str | None = None) -> int:
         raise FileNotFoundError(2, "No such file or directory", "/opt/rapport/template.xlsx")
 
-    monkeypatch.setattr(segments, "export_segment", broken)
+    monkeypatch.setattr(segment_files, "export_segment", broken)
     done = run(env, "segments", "export", "SEG0002", str(tmp_path / "out.csv"))
     assert done.returncode == 2 and done.stderr.startswith("internal error: FileNotFoundError;")
 

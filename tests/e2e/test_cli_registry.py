@@ -9,6 +9,7 @@ collector of a process started for one command) only shows there.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport.cli.registry import AREAS, area_app
+from rapport.cli.registry import AREAS, BY_NAME, area_app
 from tests.e2e.cli_support import WIDTH, run_main, run_real
 
 #: Modules ``rapport --help`` must not import: the areas' CLI modules, services, the database
@@ -54,6 +55,56 @@ def test_help_lists_every_area_and_imports_none_of_them() -> None:
     loaded = done.stderr.splitlines()
     early = [m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_AT_START)]
     assert early == []
+
+
+#: What each module of each area adds to the area's app, imported in the order of the table.
+COMMANDS_PROBE = """
+import importlib, json, typer.main
+from rapport.cli.registry import AREAS
+found = {}
+for area in AREAS:
+    app = importlib.import_module(area.modules[0]).app
+    seen, added = set(), []
+    for name in area.modules:
+        importlib.import_module(name)
+        now = set(typer.main.get_group(app).commands)
+        added.append(sorted(now - seen))
+        seen = now
+    found[area.name] = added
+print(json.dumps(found))
+"""
+
+
+def test_each_area_names_the_commands_each_of_its_modules_adds() -> None:
+    done = subprocess.run([sys.executable, "-c", COMMANDS_PROBE], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    for area in AREAS:
+        if area.commands is not None:
+            assert [sorted(names) for names in area.commands] == found[area.name], area.name
+    without = [area.name for area in AREAS if area.commands is None and len(area.modules) > 1]
+    assert without == ["setup"]  # setup_campaigns adds commands to a group of setup's
+
+
+def _loaded_by(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "COLUMNS": str(WIDTH)})
+    assert done.returncode == 0, done.stderr
+    return set(done.stderr.splitlines())
+
+
+def test_a_command_loads_the_first_module_of_its_area_and_its_own() -> None:
+    loaded = _loaded_by("segments", "preview", "--help")
+    assert {"rapport.cli.segments", "rapport.cli.segment_criteria"} <= loaded
+    others = {"rapport.cli.segment_lines", "rapport.cli.segment_log", "rapport.services.log"}
+    assert others.isdisjoint(loaded)
+
+
+def test_the_help_of_an_area_and_an_unknown_command_load_all_its_modules() -> None:
+    segments = set(BY_NAME["segments"].modules)
+    assert segments <= _loaded_by("segments", "--help")
+    assert segments <= _loaded_by("segments", "prevew")  # to be told the close match
 
 
 #: The groups no other test starts in a real process. Those that do: segments, logged-segments,

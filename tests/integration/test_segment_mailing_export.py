@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.errors import NotFoundError, ValidationError
 from rapport.services.contacts.files import read_rows
-from rapport.services.segments import COLUMNS, add_blank_line, apply_mailing_group, export_segment
+from rapport.services.segments import add_blank_line, apply_mailing_group
+from rapport.services.segments.files import COLUMNS, export_segment
 from tests.builders_segment_header import make_segment, snapshot
 from tests.conftest import TxFactory
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -45,13 +47,33 @@ def test_the_areas_are_the_business_areas() -> None:
     } <= names  # fmt: skip
 
 
+def _own_subpackage(face: ModuleType, name: str) -> bool:
+    """Whether ``name`` is a subpackage of ``face`` that the face does not re-export: an area of
+    its own, loaded on its own (``segments.files``), which Python sets on its parent when it is
+    imported."""
+    value = vars(face)[name]
+    return (isinstance(value, ModuleType) and value.__name__ == f"{face.__name__}.{name}"
+            and name not in face.__all__)
+
+
 @pytest.mark.parametrize("area", AREAS)
 def test_every_public_name_of_a_face_is_exported(area: str) -> None:
     face = importlib.import_module(area)
-    public = sorted(
-        (name for name in vars(face) if not name.startswith("_")), key=lambda n: (n.casefold(), n)
-    )
+    names = (n for n in vars(face) if not n.startswith("_") and not _own_subpackage(face, n))
+    public = sorted(names, key=lambda n: (n.casefold(), n))
     assert face.__all__ == public
+
+
+def test_a_face_does_not_load_a_subpackage_it_does_not_export() -> None:
+    """``rapport segments …`` loads the segments face without the export and the contact files'
+    writer behind it (only ``rapport segments export`` needs them)."""
+    probe = "import sys, rapport.services.segments; print(*sorted(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.split()
+    assert [m for m in loaded if m.startswith(("rapport.services.segments.files",
+                                               "rapport.services.contacts"))] == []
 
 
 @pytest.mark.parametrize("area", AREAS)

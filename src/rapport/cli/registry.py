@@ -5,6 +5,12 @@ SQLAlchemy and rich tables. Importing all of them costs most of a second, so the
 knows each area only by its name and its one-line help (below) and imports the area's modules
 when that area is invoked (``rapport segments …``, ``rapport segments --help``). ``rapport
 --help`` lists every area from this table without importing any of them.
+
+Where an area's commands are spread over several modules, the table also names the commands of
+each module, and a command loads the area's first module (which defines ``app``) and its own
+module only: ``rapport segments preview`` imports ``cli.segments`` and ``cli.segment_criteria``,
+not the lines and logging commands with their services. The area's help, and a command name
+the table does not know (a typo, to be told the close matches), load them all.
 """
 
 from __future__ import annotations
@@ -29,36 +35,57 @@ class Area:
     """A sub-app: its name, its one-line help and the modules that build it.
 
     The first module defines ``app``; the others add their commands to it when imported.
-    The help must equal that ``app``'s help (tests/e2e/test_cli_registry.py checks it).
+    The help must equal that ``app``'s help, and ``commands``, where given, the commands each
+    module adds, in the order of ``modules`` (tests/e2e/test_cli_registry.py checks both).
+    Without ``commands`` every command loads all the modules (setup: a module adds commands to
+    a group of another).
     """
 
     name: str
     help: str
     modules: tuple[str, ...]
+    commands: tuple[tuple[str, ...], ...] | None = None
+
+    def modules_for(self, command: str | None) -> tuple[str, ...]:
+        """The modules that build ``command`` (all of them for None or an unknown name)."""
+        if self.commands is None:
+            return self.modules
+        for module, names in zip(self.modules, self.commands, strict=True):
+            if command in names:
+                return tuple(dict.fromkeys((self.modules[0], module)))
+        return self.modules
 
 
 AREAS = (
     Area("setup", "Marketing setup, salespeople, users, templates, campaigns and code tables.",
          ("rapport.cli.setup", "rapport.cli.setup_campaigns")),
     Area("contacts", "Contacts: list, show, create, change, delete, import and export (CSV/XLSX).",
-         ("rapport.cli.contacts", "rapport.cli.contact_edits")),
+         ("rapport.cli.contacts", "rapport.cli.contact_edits"),
+         (("list", "show", "import", "export"), ("create", "set", "delete"))),
     Area("segments", "Segments: build target groups, undo, save and reuse criteria, log.",
          ("rapport.cli.segments", "rapport.cli.segment_criteria", "rapport.cli.segment_lines",
-          "rapport.cli.segment_log")),
+          "rapport.cli.segment_log", "rapport.cli.segment_files"),
+         (("create", "list", "show", "set", "delete"),
+          ("add", "reduce", "refine", "preview", "undo", "reset-criteria", "save-criteria",
+           "reuse-criteria", "reuse-logged", "saved-criteria", "criteria", "filter-fields"),
+          ("line-add", "line-remove", "line-set", "apply-mailing-group"),
+          ("log",), ("export",))),
     Area("logged-segments", "Logged segments: list, cancel, un-cancel, delete canceled.",
          ("rapport.cli.logged_segments",)),
     Area("interactions", "Interaction log entries: list, create, finish, postpone, resume, "
          "cancel, evaluate, statistics.",
-         ("rapport.cli.interactions", "rapport.cli.interaction_drafts")),
+         ("rapport.cli.interactions", "rapport.cli.interaction_drafts"),
+         (("list", "comment", "evaluate", "cancel", "uncancel", "delete-canceled", "stats"),
+          ("create", "finish", "postpone", "postponed", "resume", "delete-postponed"))),
     Area("campaign-entries", "Campaign entries: list, cancel, un-cancel, delete canceled.",
          ("rapport.cli.campaign_entries",)),
 )
 BY_NAME = {area.name: area for area in AREAS}
 
 
-def area_app(area: Area) -> typer.Typer:
-    """The area's Typer app with all its commands (imports the area's modules)."""
-    modules = [importlib.import_module(name) for name in area.modules]
+def area_app(area: Area, command: str | None = None) -> typer.Typer:
+    """The area's Typer app with ``command`` (None: all its commands); imports their modules."""
+    modules = [importlib.import_module(name) for name in area.modules_for(command)]
     app = modules[0].app
     if not isinstance(app, typer.Typer):
         raise TypeError(f"{area.modules[0]}.app is not a Typer app")
@@ -84,13 +111,15 @@ class AreaGroup(TyperGroup):
     ) -> tuple[str | None, Command | None, list[str]]:
         """Load the invoked area's commands in place of its stand-in, then resolve as usual."""
         if args and isinstance(self.commands.get(args[0]), _Unloaded):
-            self.commands[args[0]] = self.load(BY_NAME[args[0]])
+            command = args[1] if len(args) > 1 else None
+            self.commands[args[0]] = self.load(BY_NAME[args[0]], command)
         return super().resolve_command(ctx, args)
 
-    def load(self, area: Area) -> TyperGroup:
-        """The area's click group, built as ``app.add_typer(area_app, name=…)`` would build it."""
+    def load(self, area: Area, command: str | None = None) -> TyperGroup:
+        """The area's click group, built as ``app.add_typer(area_app, name=…)`` would build it,
+        with ``command`` (and whatever else its modules define) or, for None, all commands."""
         group = get_group_from_info(
-            TyperInfo(area_app(area), name=area.name),
+            TyperInfo(area_app(area, command), name=area.name),
             pretty_exceptions_short=True,  # Typer's default, which the root app keeps
             suggest_commands=self.suggest_commands,
             rich_markup_mode=self.rich_markup_mode,

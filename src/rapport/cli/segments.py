@@ -1,13 +1,12 @@
-"""``rapport segments``: create, show, list, change, export and delete segments.
+"""``rapport segments``: create, show, list, change and delete segments.
 
 Other modules add their commands to ``app`` (lines by hand and mailing groups:
-segment_lines.py, criteria: segment_criteria.py, logging: segment_log.py).
+segment_lines.py, criteria: segment_criteria.py, logging: segment_log.py, export:
+segment_files.py).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -19,7 +18,6 @@ from rapport.cli.options import (
     AMOUNT,
     CODE,
     DATE,
-    FILE,
     MAX_LINE_NO,
     MAX_NUMBER,
     MINUTES,
@@ -42,7 +40,6 @@ from rapport.services.segments import (
     change_header,
     create_segment,
     delete_segment,
-    export_segment,
     list_segments,
     segment_detail,
 )
@@ -73,11 +70,6 @@ CampaignTarget = Annotated[bool | None, typer.Option(
     help="Mark the contacts as targets of the campaign (or not).")]
 CampaignResponse = Annotated[bool | None, typer.Option(
     help="Mark the interactions as responses to the campaign (or not).")]
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
 
 
 def given(**values: Any) -> dict[str, Any]:
@@ -261,21 +253,6 @@ def set_command(
         )
         no = header.no
     console.print(f"Segment {no} changed.", highlight=False)
-
-
-@app.command("export")
-def export_command(
-    segment: SegmentNo,
-    path: Annotated[Path, typer.Argument(
-        metavar=FILE, help="File to write (.csv or .xlsx).", dir_okay=False)],
-    fmt: Annotated[ExportFormat | None, typer.Option(
-        "--format", metavar="csv|xlsx", help="csv or xlsx (default: from the file name).")] = None,
-) -> None:
-    """Export the segment's contacts (one row per line) to CSV or XLSX."""
-    with use_case(readonly=True) as ctx:
-        rows = export_segment(ctx, segment, path, fmt=fmt.value if fmt else None)
-    console.print(f"Exported {rows} line(s) of segment {segment.upper()} to {path}.",
-                  highlight=False)
 
 
 @app.command("delete")

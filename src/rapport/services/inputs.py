@@ -125,7 +125,9 @@ _VALIDATING: ContextVar[bool] = ContextVar("rapport_input_validating", default=F
 class Input(BaseModel):
     """Base of every ``XInput`` and ``XChanges`` (see the module's docstring)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model builds its validator when first used, not when its module is
+    # imported; a command loads an area's models and uses one or none (README, Start-up).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     #: How messages name the record the model describes ("Contact", "Campaign").
     record: ClassVar[str] = "Input"

@@ -1,4 +1,9 @@
-"""All tables of rapport, importable from one place."""
+"""All tables of rapport, importable from one place.
+
+The model modules do not use ``from __future__ import annotations``: SQLAlchemy would evaluate
+each ``Mapped[…]`` annotation from its text (about 400 ``eval`` calls), which was a quarter of
+the time it takes to declare the models, paid by every command (README, Benchmarks, Start-up).
+"""
 
 from rapport.db.models.base import Base, rowcount, table
 from rapport.db.models.contacts import (

@@ -1,7 +1,5 @@
 """Contacts (companies and persons), alternate addresses and classification assignments."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, Integer, String, func, text

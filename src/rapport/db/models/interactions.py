@@ -1,7 +1,5 @@
 """Interaction groups and templates, their language rows, attachments and Word templates."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 

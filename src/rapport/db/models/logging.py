@@ -1,7 +1,5 @@
 """Logged segments, campaign entries and interaction log entries with their comment lines."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 

@@ -1,7 +1,5 @@
 """Segments: header, lines, language rows, criteria log, saved criteria and the undo journal."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 

@@ -1,7 +1,5 @@
 """Marketing setup, number series, users, salespeople and the classification code tables."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, text

@@ -1,4 +1,5 @@
-"""Segments: header, lines (by hand, defaulted, per language), mailing groups, export."""
+"""Segments: header, lines (by hand, defaulted, per language), mailing groups (the export:
+``rapport.services.segments.files``)."""
 
 from rapport.services.segments._criteria_log import (
     ActionRef,
@@ -7,10 +8,6 @@ from rapport.services.segments._criteria_log import (
     record_action,
     segment_criteria,
     steps_of,
-)
-from rapport.services.segments._export import (
-    COLUMNS,
-    export_segment,
 )
 from rapport.services.segments._header import (
     change_header,
@@ -70,13 +67,11 @@ __all__ = [
     "change_header",
     "change_line",
     "change_line_contact",
-    "COLUMNS",
     "contact_filter",
     "create_segment",
     "CriteriaStep",
     "delete_lines",
     "delete_segment",
-    "export_segment",
     "get_segment",
     "HeaderFieldChanges",
     "insert_lines",

@@ -15,7 +15,7 @@ from sqlalchemy import Select, select
 
 from rapport.services.contacts.files import file_format, open_writer
 from rapport.services.context import Ctx
-from rapport.services.segments._records import require_segment
+from rapport.services.segments import require_segment
 from rapport.services.tables import CONTACT, LINE
 
 #: Column headings of the export, in order.
