@@ -1,5 +1,6 @@
 """All tables of rapport, importable from one place."""
 
+from rapport.db.models.accounts import ApiToken, IdempotentRequest
 from rapport.db.models.base import Base, rowcount, table
 from rapport.db.models.contacts import (
     Contact,
@@ -59,6 +60,7 @@ from rapport.db.models.setup import (
 )
 
 __all__ = [
+    "ApiToken",
     "AppUser",
     "Attachment",
     "Base",
@@ -75,6 +77,7 @@ __all__ = [
     "ContactMailingGroup",
     "ContactProfileAnswer",
     "CountryRegion",
+    "IdempotentRequest",
     "IndustryGroup",
     "InteractionGroup",
     "InteractionLogEntry",
