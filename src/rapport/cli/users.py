@@ -8,7 +8,7 @@ A token is printed once, when it is made; rapport keeps only its hash.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -73,7 +73,7 @@ def set_command(
     password: AskOpt = False,
 ) -> None:
     """Change a user's role, activity or password."""
-    given: dict[str, object] = {}
+    given: dict[str, Any] = {}
     if role is not None:
         given["role"] = role
     if active is not None:

@@ -1,10 +1,11 @@
 """Demo data: a small, realistic, deterministic data set for trying rapport out.
 
 ``seed_demo`` fills an empty database (no contacts) with a marketing setup and number series,
-salespeople and the user ADMIN (an admin account with a random password), languages, countries, territories, classification codes,
-profile questionnaires, interaction groups and templates (a Word welcome letter with merge
-fields in English and German, an HTML newsletter), campaigns, a few hundred contacts, and some
-activity (``_activity``): segments built by criteria, logged segments, single interactions.
+salespeople and the user ADMIN (an admin account with a random password, returned once),
+languages, countries, territories, classification codes, profile questionnaires, interaction
+groups and templates (a Word welcome letter with merge fields in English and German, an HTML
+newsletter), campaigns, a few hundred contacts, and some activity (``_activity``): segments
+built by criteria, logged segments, single interactions.
 ``ensure_setup`` creates only the setup part (missing rows only); the bulk generator uses it.
 """
 
