@@ -54,10 +54,13 @@ from rapport.services.segments._segments import (
     delete_segment,
     get_segment,
     list_segments,
+    segment_page,
 )
 from rapport.services.segments._views import (
     LineRow,
     SegmentDetail,
+    line_page,
+    line_row,
     segment_detail,
 )
 
@@ -81,6 +84,8 @@ __all__ = [
     "HeaderFieldChanges",
     "insert_lines",
     "large_step",
+    "line_page",
+    "line_row",
     "LineChanges",
     "LineFieldChanges",
     "LineRow",
@@ -97,6 +102,7 @@ __all__ = [
     "resolved_segment",
     "segment_criteria",
     "segment_detail",
+    "segment_page",
     "SegmentChanges",
     "SegmentDetail",
     "SegmentInput",
