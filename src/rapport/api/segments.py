@@ -20,6 +20,7 @@ from rapport.api.conditional import check_if_match, tagged
 from rapport.api.deps import ReadCtx, WriteCtx
 from rapport.api.paging import Limit, Offset, Page
 from rapport.api.problems import COMMON, problems
+from rapport.api.types import UtcDateTime
 from rapport.services import segments
 from rapport.services.context import Ctx
 from rapport.services.segments import LineChanges, SegmentChanges, SegmentInput
@@ -52,7 +53,7 @@ class SegmentRead(BaseModel):
     campaign_response: bool
     send_word_docs_as_attmt: bool
     user_id: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     no_of_lines: int
     cost: Decimal
     duration: int

@@ -1,0 +1,17 @@
+"""Value types the API's schemas share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """A stored instant as aware UTC (SQLite gives timestamps back without their zone)."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+#: An instant, always shown in UTC with its offset (K18), the same whichever engine stored it.
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
