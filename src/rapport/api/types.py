@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -15,3 +16,11 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 #: An instant, always shown in UTC with its offset (K18), the same whichever engine stored it.
 UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+#: An amount in LCY, always with two decimals ("2.50"), however it was computed or stored.
+Money = Annotated[Decimal, AfterValidator(_cents)]
