@@ -14,6 +14,11 @@ specific message without knowing the operation.
     │   ├── ConcurrencyError        another transaction got there first (e.g. logging twice)
     │   └── DuplicateContactError   a new contact like stored ones, named (services.contacts)
     ├── RuleViolationError       a business rule refuses the change (E30, E31, E32 … HTTP 422)
+    ├── AuthenticationError      no valid credentials: unknown user, wrong password, missing,
+    │   │                        expired or revoked token (HTTP 401)
+    │   └── SignInThrottledError    too many failed sign-ins; ``retry_after`` seconds (HTTP 429)
+    ├── PermissionDeniedError    the account's role does not allow the operation (HTTP 403)
+    ├── PreconditionError        an HTTP precondition: If-Match missing (428) or stale (412)
     ├── DatabaseUnavailableError the database cannot serve the use case now: busy with another
     │                            change, unreachable, full, read-only, missing or behind the
     │                            code's schema (HTTP 503); names the database, never the SQL
@@ -141,6 +146,40 @@ class RuleViolationError(RapportError):
     """A business rule of the reference refuses the change."""
 
     code = "RULE"
+
+
+class AuthenticationError(RapportError):
+    """The caller could not be identified: no, unknown, expired or revoked credentials."""
+
+    code = "AUTH"
+
+
+class SignInThrottledError(AuthenticationError):
+    """Too many failed sign-ins for one user: refused for ``retry_after`` seconds."""
+
+    code = "THROTTLED"
+
+    def __init__(self, message: str, *, record: str, retry_after: int) -> None:
+        super().__init__(message, record=record, field="password", reason="throttled")
+        self.retry_after = retry_after
+
+
+class PermissionDeniedError(RapportError):
+    """The acting account's role does not allow the operation."""
+
+    code = "FORBIDDEN"
+
+
+class PreconditionError(RapportError):
+    """A conditional request that cannot be applied: ``missing`` If-Match (HTTP 428) or a
+    stale one (HTTP 412: the record changed since the client read it)."""
+
+    code = "PRECONDITION"
+
+    def __init__(self, message: str, *, record: str, missing: bool) -> None:
+        super().__init__(message, record=record, field="If-Match",
+                         reason="missing" if missing else "stale")
+        self.missing = missing
 
 
 class DatabaseUnavailableError(RapportError):

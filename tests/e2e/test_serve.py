@@ -70,12 +70,17 @@ def test_health_without_a_database_answers_503_and_creates_nothing(tmp_path: Pat
         response = client.get("/health")
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
-    assert "No rapport database at" in response.json()["title"]
+    assert "No rapport database at" in response.json()["detail"]
+    assert response.json()["code"] == "DATABASE"
     assert not path.exists()
 
 
 def test_openapi_has_clean_operation_ids(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'o.db'}")
     with TestClient(create_app(settings)) as client:
-        spec = client.get("/openapi.json").json()
+        spec = client.get("/api/v1/openapi.json").json()
     assert spec["paths"]["/health"]["get"]["operationId"] == "health"
+    ids = [op["operationId"] for path in spec["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert all(i.replace("_", "").isalpha() and i.islower() for i in ids), ids
+    assert spec["paths"]["/api/v1/segments/{no}/log"]["post"]["operationId"] == "log_segment"

@@ -1,21 +1,37 @@
-"""Dependencies of the API's routes, as ``Annotated`` aliases (``SettingsDep``, ``CtxDep`` …).
+"""Dependencies of the API's routes, as ``Annotated`` aliases.
 
-A route declares what it needs by type: ``def route(ctx: CtxDep) -> …`` receives one use case's
-context, committed when the route returns and rolled back when it raises; a route that only
-reads takes ``ReadCtxDep``. Everything comes from
-the wiring point the application was built with (``app.state.rapport``).
+A route declares what it needs by type. Every route but ``/health`` and the sign-in needs an
+account: ``CurrentUser`` is the account of the request's Bearer token (401 without a valid
+one). A route gets one use case's context as that user — committed when the route returns
+(before the response is sent), rolled back when it raises:
+
+- ``ReadCtx``: any role (viewer and up), a reading use case that never waits for a writer;
+- ``WriteCtx``: marketer and up (contacts, segments, interactions);
+- ``AdminCtx``, ``AdminReadCtx``: admin (setup, users);
+- ``OwnCtx``: any role, writing (an account's own tokens).
+
+Each write of the use case records the account's ``user_id`` (``Ctx.user_id``). Everything comes
+from the wiring point the application was built with (``app.state.rapport``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rapport.config import Settings
+from rapport.errors import AuthenticationError
+from rapport.services import users
 from rapport.services.context import Ctx
+from rapport.services.users import Account, Role
 from rapport.wiring import Rapport
+
+bearer = HTTPBearer(auto_error=False, scheme_name="token",
+                    description="A personal API token (`rapport users token USER`, or "
+                    "`POST /api/v1/auth/sign-in`).")
 
 
 def get_rapport(request: Request) -> Rapport:
@@ -35,19 +51,47 @@ def get_settings(rapport: RapportDep) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_ctx(rapport: RapportDep) -> Iterator[Ctx]:
-    """One use case's context: committed after the route, rolled back if it raises."""
-    with rapport.use_case() as ctx:
-        yield ctx
+def get_current_user(
+    rapport: RapportDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Account:
+    """The account of the request's Bearer token; its last use is recorded (once a minute)."""
+    if credentials is None:
+        raise AuthenticationError("Sign in: send the header Authorization: Bearer TOKEN",
+                                  record="Request", field="Authorization", reason="missing")
+    with rapport.use_case(readonly=True) as ctx:
+        principal = users.authenticate_token(ctx, credentials.credentials)
+    if principal.touch:
+        with rapport.use_case(user_id=principal.account.user_id) as ctx:
+            users.touch_token(ctx, principal.token_id)
+    return principal.account
 
 
-CtxDep = Annotated[Ctx, Depends(get_ctx)]
+CurrentUser = Annotated[Account, Depends(get_current_user)]
 
 
-def get_read_ctx(rapport: RapportDep) -> Iterator[Ctx]:
-    """A reading use case's context: never waits for a writer, refused any write."""
+def _context(role: Role, *, readonly: bool) -> Callable[..., Iterator[Ctx]]:
+    def context(rapport: RapportDep, user: CurrentUser) -> Iterator[Ctx]:
+        users.require_role(user.user_id, user.role, role)
+        with rapport.use_case(user_id=user.user_id, readonly=readonly) as ctx:
+            yield ctx
+
+    context.__name__ = f"{role.value}_{'read' if readonly else 'write'}_ctx"
+    return context
+
+
+ReadCtx = Annotated[Ctx, Depends(_context(Role.VIEWER, readonly=True), scope="function")]
+WriteCtx = Annotated[Ctx, Depends(_context(Role.MARKETER, readonly=False), scope="function")]
+AdminCtx = Annotated[Ctx, Depends(_context(Role.ADMIN, readonly=False), scope="function")]
+#: Any role, writing: what an account does to itself (its own tokens).
+OwnCtx = Annotated[Ctx, Depends(_context(Role.VIEWER, readonly=False), scope="function")]
+AdminReadCtx = Annotated[Ctx, Depends(_context(Role.ADMIN, readonly=True), scope="function")]
+
+
+def get_public_ctx(rapport: RapportDep) -> Iterator[Ctx]:
+    """A reading use case without an account (``/health`` only)."""
     with rapport.use_case(readonly=True) as ctx:
         yield ctx
 
 
-ReadCtxDep = Annotated[Ctx, Depends(get_read_ctx)]
+PublicReadCtx = Annotated[Ctx, Depends(get_public_ctx, scope="function")]

@@ -49,6 +49,8 @@ def _seed(if_empty: bool) -> None:
                   f"{summary.segments} segments, {summary.logged_segments} logged segments, "
                   f"{summary.interactions} interactions ({summary.postponed} more postponed). "
                   "Log in as user ADMIN.")
+    console.print(f"API sign-in (shown this once): user {summary.admin_user}, password "
+                  f"{summary.admin_password}", highlight=False)
 
 
 def _generate(count: int, if_empty: bool) -> None:

@@ -79,6 +79,8 @@ AREAS = (
           ("create", "finish", "postpone", "postponed", "resume", "delete-postponed"))),
     Area("campaign-entries", "Campaign entries: list, cancel, un-cancel, delete canceled.",
          ("rapport.cli.campaign_entries",)),
+    Area("users", "API users: create, change, list; personal tokens: make, list, revoke.",
+         ("rapport.cli.users",)),
 )
 BY_NAME = {area.name: area for area in AREAS}
 

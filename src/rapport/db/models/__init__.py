@@ -5,6 +5,7 @@ each ``Mapped[…]`` annotation from its text (about 400 ``eval`` calls), which 
 the time it takes to declare the models, paid by every command (README, Benchmarks, Start-up).
 """
 
+from rapport.db.models.accounts import ApiToken, IdempotentRequest
 from rapport.db.models.base import Base, rowcount, table
 from rapport.db.models.contacts import (
     Contact,
@@ -64,6 +65,7 @@ from rapport.db.models.setup import (
 )
 
 __all__ = [
+    "ApiToken",
     "AppUser",
     "Attachment",
     "Base",
@@ -80,6 +82,7 @@ __all__ = [
     "ContactMailingGroup",
     "ContactProfileAnswer",
     "CountryRegion",
+    "IdempotentRequest",
     "IndustryGroup",
     "InteractionGroup",
     "InteractionLogEntry",

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rapport.db.models.base import (
@@ -87,6 +87,18 @@ class AppUser(Base):
     full_name: Mapped[str] = text_col(80)
     authentication_email: Mapped[str] = text_col(250)
     salesperson_code: Mapped[str | None] = code_ref("salesperson.code")
+    # The account (issue 13): a role, an argon2 password hash (NULL: no password sign-in), and
+    # the sign-in throttle (failures since the last success, refused until ``locked_until``).
+    role: Mapped[str] = mapped_column(String(20), nullable=False, default="viewer",
+                                      server_default="viewer")
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                               server_default=text("0"))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)
+    __table_args__ = (CheckConstraint("role IN ('admin', 'marketer', 'viewer')",
+                                      name="role_known"),)
 
 
 class Territory(Base):

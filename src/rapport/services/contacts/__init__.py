@@ -12,6 +12,7 @@ from rapport.services.contacts._contacts import (
     ContactCreated,
     ContactUpdated,
     create_contact,
+    get_contact,
     update_contact,
 )
 from rapport.services.contacts._deletion import (
@@ -37,6 +38,8 @@ from rapport.services.contacts._numbers import (
 from rapport.services.contacts._queries import (
     ContactDetail,
     ContactFilter,
+    ContactRow,
+    contacts_after,
     list_contacts,
     show_contact,
 )
@@ -52,6 +55,8 @@ __all__ = [
     "ContactDetail",
     "ContactFilter",
     "ContactInput",
+    "ContactRow",
+    "contacts_after",
     "ContactUpdated",
     "create_contact",
     "delete_contact",
@@ -60,6 +65,7 @@ __all__ = [
     "DuplicateReport",
     "DuplicateRow",
     "files",
+    "get_contact",
     "list_contacts",
     "NumberBlock",
     "remove_profile_answer",

@@ -59,10 +59,10 @@ class ContactUpdated:
 _SPECIAL = frozenset({"company_no", "search_name", "type"})
 
 
-def get_contact(ctx: Ctx, no: str) -> m.Contact:
-    """A contact by number."""
+def get_contact(ctx: Ctx, no: str, *, lock: bool = False) -> m.Contact:
+    """A contact by number (with ``lock``, locked for update and read afresh)."""
     key = require_code(no, field="contact_no", record="Contact")
-    return get_or_raise(ctx, m.Contact, key, what="Contact", field="contact_no")
+    return get_or_raise(ctx, m.Contact, key, what="Contact", field="contact_no", lock=lock)
 
 
 def create_contact(ctx: Ctx, data: ContactInput, *,

@@ -1,16 +1,18 @@
 """Demo data: a small, realistic, deterministic data set for trying rapport out.
 
 ``seed_demo`` fills an empty database (no contacts) with a marketing setup and number series,
-salespeople and the user ADMIN, languages, countries, territories, classification codes,
-profile questionnaires, interaction groups and templates (a Word welcome letter with merge
-fields in English and German, an HTML newsletter), campaigns, a few hundred contacts, and some
-activity (``_activity``): segments built by criteria, logged segments, single interactions.
+salespeople and the user ADMIN (an admin account with a random password, returned once),
+languages, countries, territories, classification codes, profile questionnaires, interaction
+groups and templates (a Word welcome letter with merge fields in English and German, an HTML
+newsletter), campaigns, a few hundred contacts, and some activity (``_activity``): segments
+built by criteria, logged segments, single interactions.
 ``ensure_setup`` creates only the setup part (missing rows only); the bulk generator uses it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +30,7 @@ from rapport.services.demo._activity import record_activity
 from rapport.services.demo._contacts import DemoContactBuilder
 from rapport.services.demo._documents import newsletter_html, welcome_letter
 from rapport.services.setup import ensure_marketing_setup
+from rapport.services.users import AccountChanges, Role, update_user
 
 SEED = 20250310
 SERIES = (("CONT", "Contacts", "CT0000001", True), ("SEG", "Segments", "SEG00001", False),
@@ -48,6 +51,8 @@ class DemoSummary:
     logged_segments: int = 0
     interactions: int = 0
     postponed: int = 0
+    admin_user: str = ""
+    admin_password: str = ""
 
 
 def ensure_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> int:
@@ -132,8 +137,18 @@ def seed_demo(ctx: Ctx, *, if_empty: bool = False) -> DemoSummary:
     campaigns = _campaigns(ctx)
     companies, persons = _contacts(ctx)
     activity = record_activity(ctx)
+    admin, password = _demo_admin(ctx)
     return DemoSummary(True, 0, companies, persons, templates, campaigns, activity.segments,
-                       activity.logged_segments, activity.interactions, activity.postponed)
+                       activity.logged_segments, activity.interactions, activity.postponed,
+                       admin, password)
+
+
+def _demo_admin(ctx: Ctx) -> tuple[str, str]:
+    """The demo's user becomes an admin with a random password, to be shown once."""
+    password = secrets.token_urlsafe(12)
+    user = data.ADMIN[0]
+    update_user(ctx, user, AccountChanges(role=Role.ADMIN.value, password=password))
+    return user, password
 
 
 def _attachment(ctx: Ctx, name: str, extension: str, content: bytes) -> int:

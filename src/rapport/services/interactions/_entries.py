@@ -106,11 +106,13 @@ class EntryItem:
 
 
 def list_entries(ctx: Ctx, filters: EntryFilter | None = None, *, limit: int = 50,
-                 offset: int = 0) -> Page[EntryItem]:
-    """Interaction log entries (not postponed), newest first, one page (2 queries)."""
+                 offset: int = 0, before: int | None = None) -> Page[EntryItem]:
+    """Interaction log entries (not postponed), newest first, one page (2 queries); with
+    ``before``, the page starts below that entry number (keyset: as fast deep in the log)."""
     conds = entry_conditions(filters or EntryFilter())
     commented = exists().where(Comment.entry_no == ILE.entry_no)
-    stmt = (select(ILE, commented).where(*conds).order_by(ILE.entry_no.desc())
+    page = [ILE.entry_no < before] if before is not None else []
+    stmt = (select(ILE, commented).where(*conds, *page).order_by(ILE.entry_no.desc())
             .limit(limit).offset(offset))
     items = [EntryItem(entry, bool(flag)) for entry, flag in ctx.session.execute(stmt)]
     total = ctx.session.scalar(select(func.count()).select_from(ILE).where(*conds))

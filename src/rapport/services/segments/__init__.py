@@ -51,10 +51,13 @@ from rapport.services.segments._segments import (
     delete_segment,
     get_segment,
     list_segments,
+    segment_page,
 )
 from rapport.services.segments._views import (
     LineRow,
     SegmentDetail,
+    line_page,
+    line_row,
     segment_detail,
 )
 
@@ -76,6 +79,8 @@ __all__ = [
     "HeaderFieldChanges",
     "insert_lines",
     "large_step",
+    "line_page",
+    "line_row",
     "LineChanges",
     "LineFieldChanges",
     "LineRow",
@@ -92,6 +97,7 @@ __all__ = [
     "resolved_segment",
     "segment_criteria",
     "segment_detail",
+    "segment_page",
     "SegmentChanges",
     "SegmentDetail",
     "SegmentInput",

@@ -18,6 +18,7 @@ from rapport.domain.codes import normalize_code, require_code
 from rapport.domain.enums import CriteriaLineType
 from rapport.errors import ConflictError
 from rapport.services.context import Ctx
+from rapport.services.paging import Page
 from rapport.services.records import not_found
 from rapport.services.segments._header_template import set_header_template
 from rapport.services.segments._inputs import SegmentInput
@@ -168,15 +169,7 @@ def get_segment(ctx: Ctx, no: str) -> SegmentSummary:
     return found[0]
 
 
-def list_segments(
-    ctx: Ctx,
-    *,
-    search: str | None = None,
-    campaign_no: str | None = None,
-    offset: int = 0,
-    limit: int | None = 50,
-) -> list[SegmentSummary]:
-    """A page of segments by number, with their figures, in one query whatever the page size."""
+def _conditions(search: str | None, campaign_no: str | None) -> Any:
     conditions: list[Any] = []
     if search:
         pattern = f"%{search.strip().lower()}%"
@@ -189,7 +182,31 @@ def list_segments(
     campaign = normalize_code(campaign_no, field="campaign_no")
     if campaign:
         conditions.append(m.SegmentHeader.campaign_no == campaign)
-    return _summaries(ctx.session, and_(True, *conditions), offset=offset, limit=limit)
+    return and_(True, *conditions)
+
+
+def list_segments(
+    ctx: Ctx,
+    *,
+    search: str | None = None,
+    campaign_no: str | None = None,
+    offset: int = 0,
+    limit: int | None = 50,
+) -> list[SegmentSummary]:
+    """A page of segments by number, with their figures, in one query whatever the page size."""
+    return _summaries(ctx.session, _conditions(search, campaign_no), offset=offset, limit=limit)
+
+
+def segment_page(
+    ctx: Ctx, *, search: str | None = None, campaign_no: str | None = None, offset: int = 0,
+    limit: int = 50,
+) -> Page[SegmentSummary]:
+    """A page of segments by number with their figures, and the total (two queries)."""
+    condition = _conditions(search, campaign_no)
+    items = _summaries(ctx.session, condition, offset=offset, limit=limit)
+    total = ctx.session.scalar(select(func.count()).select_from(m.SegmentHeader)
+                               .where(condition)) or 0
+    return Page(items, int(total), limit, offset)
 
 
 def delete_segment(ctx: Ctx, no: str) -> None:
