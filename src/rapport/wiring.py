@@ -28,6 +28,7 @@ from rapport.db.engine import make_engine
 from rapport.db.schema import HEAD, revision_of
 from rapport.db.session import session_factory
 from rapport.errors import DatabaseUnavailableError
+from rapport.merge import DocumentMerger, DocxMerger
 from rapport.services.context import Ctx, transaction, utc_now
 
 
@@ -42,6 +43,12 @@ class Rapport:
         )
         self._factory = session_factory(self._engine)
         self._schema_checked = False
+        self._merger: DocumentMerger = DocxMerger()
+
+    @property
+    def merger(self) -> DocumentMerger:
+        """The Word merge engine (docx-mailmerge2 with rapport's field formatting)."""
+        return self._merger
 
     @property
     def engine(self) -> Engine:
