@@ -88,6 +88,8 @@ class Rapport:
             work_date=work_date or self.settings.today(),
             now=now,
             readonly=readonly,
+            merger=self._merger,
+            attachment_dir=self.settings.attachment_storage_dir,
         ) as ctx:
             if not self._schema_checked:
                 self._check_revision(ctx.session.connection())

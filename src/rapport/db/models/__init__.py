@@ -44,6 +44,7 @@ from rapport.db.models.setup import (
     BusinessRelation,
     Campaign,
     CampaignStatus,
+    CompanyInformation,
     CountryRegion,
     IndustryGroup,
     JobResponsibility,
@@ -55,6 +56,7 @@ from rapport.db.models.setup import (
     ProfileQuestionnaireLine,
     Salesperson,
     Salutation,
+    SalutationFormula,
     Territory,
 )
 
@@ -66,6 +68,7 @@ __all__ = [
     "Campaign",
     "CampaignEntry",
     "CampaignStatus",
+    "CompanyInformation",
     "Contact",
     "ContactAltAddrDateRange",
     "ContactAltAddress",
@@ -94,6 +97,7 @@ __all__ = [
     "ProfileQuestionnaireLine",
     "Salesperson",
     "Salutation",
+    "SalutationFormula",
     "SavedSegmentCriteria",
     "SavedSegmentCriteriaLine",
     "SegmentCriteriaLine",
