@@ -22,8 +22,7 @@ LETTER_FIELDS = (
     "Company_Information_City", "Contact_Name", "Contact_Company_Name", "Contact_Address",
     "Contact_Post_Code", "Contact_City", "Document_Date", "Formal_Salutation",
     "Salesperson_Name", "Salesperson_Job_Title")
-NEWSLETTER_FIELDS = ("Company_Information_Name", "Company_Information_Address",
-                 "Company_Information_Post_Code", "Company_Information_City", "Contact_Name", "Contact_Company_Name", "Salesperson_Name")
+NEWSLETTER_FIELDS = ("Contact_Name", "Contact_Company_Name", "Salesperson_Name")
 
 _TEXTS = {
     "": ("Welcome to Rapport Demo Trading",
