@@ -57,7 +57,8 @@ def line_source(lines: FromClause) -> Select[Any]:
 def records(ctx: Ctx, source: Select[Any]) -> dict[Any, MergeRecord]:
     """The merge record of every row of ``source`` (``entry_source``/``line_source``), by key."""
     src = source.subquery("src")
-    lang = func.coalesce(src.c.language_code, "")
+    # The letter's language: the entry's, else the contact's (for a blank-language letter).
+    lang = func.coalesce(func.nullif(src.c.language_code, ""), m.Contact.language_code, "")
     formal, formal_on = _formula("Formal", lang, "formal")
     formal0, formal0_on = _formula("Formal", literal(""), "formal0")
     informal, informal_on = _formula("Informal", lang, "informal")
@@ -88,7 +89,7 @@ def records(ctx: Ctx, source: Select[Any]) -> dict[Any, MergeRecord]:
                   "informal_salutation": _salute(row.informal, contact)}
         email = (row.alt.email if row.alt is not None and row.alt.email else contact.email)
         values["faxmailto"] = email if row.correspondence_type == CorrespondenceType.EMAIL else ""
-        locale = locale_for(row.language_code or contact.language_code)
+        locale = locale_for(row.language_code or contact.language_code)  # as ``lang`` above
         result[row.key] = MergeRecord(_typed(with_aliases(values)), locale=locale)
     return result
 
