@@ -47,7 +47,8 @@ AREAS = (
           "rapport.cli.segment_log", "rapport.cli.segment_letters")),
     Area("templates", "Interaction templates' letters: attach, merge fields, merge preview.",
          ("rapport.cli.templates",)),
-    Area("logged-segments", "Logged segments: list, cancel, un-cancel, delete canceled.",
+    Area("logged-segments", "Logged segments: list, cancel, un-cancel, delete canceled, "
+         "hard copy.",
          ("rapport.cli.logged_segments",)),
     Area("interactions", "Interaction log entries: list, create, finish, postpone, resume, "
          "cancel, evaluate, statistics.",

@@ -15,6 +15,14 @@ from rapport.services.documents._fields import (
     canonical_key,
     unknown_fields,
 )
+from rapport.services.documents._hard_copy import (
+    HardCopy,
+    Letter,
+    bundle,
+    deliver_hard_copy,
+    hard_copy_letters,
+    record_hard_copy,
+)
 from rapport.services.documents._letters import (
     MergedDocument,
     contact_source,
@@ -28,12 +36,17 @@ from rapport.services.documents._records import entry_source, line_source, recor
 __all__ = [
     "attachment_file",
     "AttachmentUpload",
+    "bundle",
     "canonical_key",
     "check_letter",
     "contact_source",
+    "deliver_hard_copy",
     "document_attachment",
     "drop_attachments",
     "entry_source",
+    "hard_copy_letters",
+    "HardCopy",
+    "Letter",
     "letter_file_name",
     "line_source",
     "merge_attachment",
@@ -41,6 +54,7 @@ __all__ = [
     "MergedDocument",
     "MergeFieldInfo",
     "one_record",
+    "record_hard_copy",
     "records",
     "store_attachment",
     "unknown_fields",
