@@ -50,6 +50,7 @@ from rapport.db.models.setup import (
     BusinessRelation,
     Campaign,
     CampaignStatus,
+    CompanyInformation,
     CountryRegion,
     IndustryGroup,
     JobResponsibility,
@@ -61,6 +62,7 @@ from rapport.db.models.setup import (
     ProfileQuestionnaireLine,
     Salesperson,
     Salutation,
+    SalutationFormula,
     Territory,
 )
 
@@ -73,6 +75,7 @@ __all__ = [
     "Campaign",
     "CampaignEntry",
     "CampaignStatus",
+    "CompanyInformation",
     "Contact",
     "ContactAltAddrDateRange",
     "ContactAltAddress",
@@ -102,6 +105,7 @@ __all__ = [
     "ProfileQuestionnaireLine",
     "Salesperson",
     "Salutation",
+    "SalutationFormula",
     "SavedSegmentCriteria",
     "SavedSegmentCriteriaLine",
     "SegmentCriteriaLine",
