@@ -11,6 +11,7 @@ from rapport.db.models.contacts import (
     ContactMailingGroup,
     ContactProfileAnswer,
 )
+from rapport.db.models.delivery import DeliveryOutbox, EmailOptOut
 from rapport.db.models.interactions import (
     Attachment,
     InteractionGroup,
@@ -75,6 +76,8 @@ __all__ = [
     "ContactMailingGroup",
     "ContactProfileAnswer",
     "CountryRegion",
+    "DeliveryOutbox",
+    "EmailOptOut",
     "IndustryGroup",
     "InteractionGroup",
     "InteractionLogEntry",
