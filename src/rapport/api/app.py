@@ -17,6 +17,7 @@ from rapport.errors import (
     RapportError,
 )
 from rapport.services.setup import check_health
+from rapport.web import unsubscribe
 from rapport.wiring import Rapport
 
 STATUS = {NotFoundError: 404, ConflictError: 409, DatabaseUnavailableError: 503}
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, *, rapport: Rapport | None = No
     wired = rapport or Rapport(settings or get_settings())
     app = FastAPI(title="rapport", version=__version__)
     app.state.rapport = wired
+    app.include_router(unsubscribe.router)
 
     @app.exception_handler(RapportError)
     async def _rapport_error(_request: Request, exc: RapportError) -> JSONResponse:

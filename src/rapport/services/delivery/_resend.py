@@ -94,8 +94,8 @@ def _check_selection(ctx: Ctx, ls: int, entry_nos: Sequence[int]) -> None:
 
 def _refuse_in_flight(ctx: Ctx, entries: Sequence[int]) -> None:
     """An entry whose message still waits or is being sent cannot be resent yet."""
-    busy = list(ctx.session.scalars(
-        select(OUTBOX.c.entry_no).distinct()
+    busy = set(ctx.session.scalars(
+        select(OUTBOX.c.entry_no)
         .where(OUTBOX.c.entry_no.in_(entries), OUTBOX.c.status.in_(IN_FLIGHT))
         .with_for_update()))
     if busy:

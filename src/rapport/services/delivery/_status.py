@@ -69,7 +69,7 @@ def mark_sent(ctx: Ctx, entry_nos: Sequence[int]) -> int:
         select(OUTBOX.c.id, OUTBOX.c.entry_no, OUTBOX.c.status)
         .join(latest, (latest.c.entry_no == OUTBOX.c.entry_no)
               & (latest.c.generation == OUTBOX.c.generation))
-        .with_for_update()).all()
+        .with_for_update(of=OUTBOX)).all()
     found = {entry: status for _, entry, status in rows}
     wrong = [f"entry {no}: {found.get(no, 'no e-mail message')}" for no in entry_nos
              if found.get(no) != OutboxStatus.UNKNOWN.value]
