@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, RapportError
@@ -59,7 +59,7 @@ def test_resend_errors_e33(rapport: Rapport, fixture_db: SF, tx: TxFactory) -> N
     with pytest.raises(ConflictError, match="still wait to be sent"), tx() as ctx:
         resend(ctx, other)
     with fixture_db.begin() as s:
-        s.execute(m.InteractionLogEntry.__table__.update().values(attachment_no=None))
+        s.execute(update(m.InteractionLogEntry).values(attachment_no=None))
     with SmtpServer() as server:
         worker(rapport, server.port).run()
     with pytest.raises(RapportError, match="nothing to send") as info, tx() as ctx:

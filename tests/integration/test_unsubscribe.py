@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from rapport.api.app import create_app
@@ -18,7 +19,7 @@ SECRET = "0123456789abcdef0123456789abcdef-test"
 def _client(rapport: Rapport) -> tuple[TestClient, Rapport]:
     wired = Rapport(Settings(database_url=rapport.engine.url.render_as_string(
         hide_password=False), public_base_url="https://crm.rapport.test",
-        unsubscribe_secret=SECRET))
+        unsubscribe_secret=SecretStr(SECRET)))
     return TestClient(create_app(rapport=wired)), wired
 
 
@@ -35,7 +36,8 @@ def test_get_confirms_and_post_unsubscribes(rapport: Rapport, factory: SF) -> No
     path = url.removeprefix("https://crm.rapport.test")
     with client:
         page = client.get(path)
-        assert page.status_code == 200 and "Stop sending e-mail to Ada &lt;Lovelace&gt;" in page.text
+        assert page.status_code == 200
+        assert "Stop sending e-mail to Ada &lt;Lovelace&gt;" in page.text
         assert _opted_out(factory) == []  # a link scanner's GET changes nothing
         done = client.post(path, content=b"List-Unsubscribe=One-Click",
                            headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -67,8 +69,8 @@ def test_placeholder_secrets_are_refused() -> None:
 
     for bad in ("changeme", "secret", "short"):
         with pytest.raises(ValidationError):
-            Settings(unsubscribe_secret=bad)
+            Settings(unsubscribe_secret=SecretStr(bad))
     with pytest.raises(ValidationError):
-        Settings(smtp_password="change-me")
+        Settings(smtp_password=SecretStr("change-me"))
     with pytest.raises(ValidationError, match="https"):
         Settings(public_base_url="http://crm.example.com")
