@@ -188,9 +188,9 @@ class Rapport:
     def delivery_worker(self, *, mailer: Mailer | None = None,
                         composer: Composer | None = None) -> Worker:
         """A delivery worker on this database; a SettingsError names a missing setting."""
-        letterhead = self.letterhead()
-        return Worker(self.use_case, mailer or self.mailer(), composer or self.composer(),
-                      letterhead, self.delivery_options())
+        mailer = mailer or self.mailer()
+        return Worker(self.use_case, mailer, composer or self.composer(), self.letterhead(),
+                      self.delivery_options())
 
     def composer(self) -> Composer:
         """What writes each e-mail from its entry's document."""
