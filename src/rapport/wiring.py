@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL, make_url
@@ -27,9 +27,21 @@ from rapport.config import Settings
 from rapport.db.engine import make_engine
 from rapport.db.schema import HEAD, revision_of
 from rapport.db.session import session_factory
-from rapport.errors import DatabaseUnavailableError
+from rapport.errors import DatabaseUnavailableError, SettingsError
+from rapport.mail import DkimSigner, Mailer, SmtpConfig, SmtpMailer
 from rapport.merge import DocumentMerger, DocxMerger, LibreOfficeRenderer, PdfRenderer
 from rapport.services.context import Ctx, transaction, utc_now
+from rapport.services.delivery import (
+    Composer,
+    DeliveryOptions,
+    LetterComposer,
+    Letterhead,
+    StoredDocuments,
+    UnsubscribeLinks,
+    Worker,
+)
+
+T = TypeVar("T")
 
 
 class Rapport:
@@ -148,6 +160,61 @@ class Rapport:
             engine.dispose()
         self._schema_checked = False
 
+    def mailer(self) -> Mailer:
+        """The SMTP mailer of the settings (RAPPORT_SMTP_*)."""
+        cfg = self.settings
+        host = _required(cfg.smtp_host, "RAPPORT_SMTP_HOST", "the SMTP server to send e-mail "
+                         "through, e.g. smtp.example.com")
+        password = cfg.smtp_password.get_secret_value() if cfg.smtp_password else None
+        return SmtpMailer(SmtpConfig(host=host, port=cfg.smtp_port, security=cfg.smtp_security,
+                                     username=cfg.smtp_username, password=password,
+                                     timeout=cfg.smtp_timeout_seconds))
+
+    def unsubscribe_links(self) -> UnsubscribeLinks:
+        """The signed one-click unsubscribe links (RAPPORT_PUBLIC_BASE_URL, _UNSUBSCRIBE_SECRET)."""
+        cfg = self.settings
+        base = _required(cfg.public_base_url, "RAPPORT_PUBLIC_BASE_URL", "the https address "
+                         "recipients reach rapport at, for the unsubscribe link")
+        secret = _required(cfg.unsubscribe_secret, "RAPPORT_UNSUBSCRIBE_SECRET", "the key "
+                           "that signs unsubscribe links (e.g. `openssl rand -hex 32`)")
+        return UnsubscribeLinks(base, secret.get_secret_value().encode("utf-8"))
+
+    def letterhead(self) -> Letterhead:
+        """Sender, unsubscribe links and DKIM signer shared by every message."""
+        cfg = self.settings
+        sender = _required(cfg.mail_from, "RAPPORT_MAIL_FROM", "the sender of e-mail, e.g. "
+                           "'Sales <sales@example.com>'")
+        signer = None
+        if cfg.dkim_domain and cfg.dkim_selector and cfg.dkim_private_key_file:
+            try:
+                signer = DkimSigner.from_file(domain=cfg.dkim_domain, selector=cfg.dkim_selector,
+                                              key_file=cfg.dkim_private_key_file)
+            except OSError as exc:
+                raise SettingsError(f"Setting RAPPORT_DKIM_PRIVATE_KEY_FILE: cannot be read "
+                                    f"({exc.strerror})", field="RAPPORT_DKIM_PRIVATE_KEY_FILE",
+                                    reason="unreadable") from None
+        return Letterhead(sender, self.unsubscribe_links(), signer)
+
+    def delivery_options(self) -> DeliveryOptions:
+        """How delivery workers work (RAPPORT_DELIVERY_*)."""
+        cfg = self.settings
+        return DeliveryOptions(
+            batch_size=cfg.delivery_batch_size, rate_limit=cfg.delivery_rate_limit,
+            domain_rate_limit=cfg.delivery_domain_rate_limit,
+            max_attempts=cfg.delivery_max_attempts, retry_seconds=cfg.delivery_retry_seconds,
+            lease_seconds=cfg.delivery_lease_seconds)
+
+    def delivery_worker(self, *, mailer: Mailer | None = None,
+                        composer: Composer | None = None) -> Worker:
+        """A delivery worker on this database; a SettingsError names a missing setting."""
+        mailer = mailer or self.mailer()
+        return Worker(self.use_case, mailer, composer or self.composer(), self.letterhead(),
+                      self.delivery_options())
+
+    def composer(self) -> Composer:
+        """What writes each e-mail from its entry's document."""
+        return LetterComposer(StoredDocuments())
+
     def dispose(self) -> None:
         """Close every pooled connection and remove the renderer's work folders."""
         self._engine.dispose()
@@ -164,6 +231,14 @@ class Rapport:
         tb: TracebackType | None,
     ) -> None:
         self.dispose()
+
+
+def _required(value: T | None, name: str, what: str) -> T:
+    """A setting delivery needs; a SettingsError saying what to set when it is missing."""
+    if value is None or value == "":
+        raise SettingsError(f"Setting {name} is not set: {what}", field=name,
+                            reason="not set")
+    return value
 
 
 def _missing_file(url: URL) -> bool:

@@ -26,6 +26,7 @@ from rapport.api.problems import (
 from rapport.config import Settings, get_settings
 from rapport.errors import RapportError
 from rapport.services.setup import check_health
+from rapport.web import unsubscribe
 from rapport.wiring import Rapport
 
 PREFIX = "/api/v1"
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, rapport: Rapport | None = No
                   "interaction. Every operation but /health needs a Bearer token.")
     app.state.rapport = wired
     _translate_errors(app)
+    app.include_router(unsubscribe.router)
 
     @app.get("/health", operation_id="health", tags=["health"])
     def health(ctx: PublicReadCtx) -> dict[str, str]:

@@ -77,9 +77,13 @@ AREAS = (
          ("rapport.cli.logged_segments",)),
     Area("interactions", "Interaction log entries: list, create, finish, postpone, resume, "
          "cancel, evaluate, statistics.",
-         ("rapport.cli.interactions", "rapport.cli.interaction_drafts"),
+         ("rapport.cli.interactions", "rapport.cli.interaction_drafts",
+          "rapport.cli.interaction_resend"),
          (("list", "comment", "evaluate", "cancel", "uncancel", "delete-canceled", "stats"),
-          ("create", "finish", "postpone", "postponed", "resume", "delete-postponed"))),
+          ("create", "finish", "postpone", "postponed", "resume", "delete-postponed"),
+          ("resend",))),
+    Area("delivery", "E-mail delivery: send the outbox, show its state, settle unknown "
+         "messages.", ("rapport.cli.delivery",)),
     Area("campaign-entries", "Campaign entries: list, cancel, un-cancel, delete canceled.",
          ("rapport.cli.campaign_entries",)),
     Area("users", "API users: create, change, list; personal tokens: make, list, revoke.",

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from rapport.cli.common import console, err_console, use_case
+from rapport.cli.delivery import deliver_after_commit
 from rapport.cli.segments import app
 from rapport.errors import MultipleErrors
 from rapport.services.log import LogResult, log_segment
@@ -27,6 +28,8 @@ def log(
         "--send/--no-send",
         help="Queue typed lines for delivery (default: on if a line has a correspondence type).",
     )] = None,
+    queue_only: Annotated[bool, typer.Option(
+        "--queue-only", help="Only queue the e-mail; `rapport delivery run` sends it.")] = False,
 ) -> None:
     """Log SEGMENT: interaction log entries, campaign entries, logged segment; then delete it."""
     try:
@@ -36,6 +39,8 @@ def log(
         print_problems(exc)
         raise typer.Exit(1) from None
     print_result(result)
+    if result.emails_queued and not queue_only:
+        deliver_after_commit(result.emails_queued, result.logged_segment_entry_no)
 
 
 def print_problems(exc: MultipleErrors) -> None:

@@ -103,3 +103,15 @@ class CriteriaSection(StrEnum):
     JOB_RESPONSIBILITY = "Job Responsibility"
     INDUSTRY_GROUP = "Industry Group"
     BUSINESS_RELATION = "Business Relation"
+
+
+class OutboxStatus(StrEnum):
+    """The state of one e-mail message in the delivery outbox (services/delivery)."""
+
+    PENDING = "pending"  # waiting to be claimed (now, or at its next attempt after a 4xx)
+    CLAIMED = "claimed"  # taken by a worker, not yet handed to the server
+    SENDING = "sending"  # the worker is handing it to the server now
+    SENT = "sent"  # the server accepted it
+    FAILED = "failed"  # refused for good (5xx, too many 4xx, nothing to send)
+    UNKNOWN = "unknown"  # the worker stopped while the server may have accepted it
+    BLOCKED = "blocked"  # not sent: the contact unsubscribed or is privacy-blocked

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from rapport.db import models as m
 
 CONTACT = m.table(m.Contact)
+ALT_ADDRESS = m.table(m.ContactAltAddress)
 ALT_ADDRESS_RANGE = m.table(m.ContactAltAddrDateRange)
 MAILING_GROUP_MEMBER = m.table(m.ContactMailingGroup)
 ATTACHMENT = m.table(m.Attachment)
@@ -28,6 +29,8 @@ LANG_HISTORY = m.table(m.SegmentLanguageHistory)
 SAVED = m.table(m.SavedSegmentCriteria)
 SAVED_LINE = m.table(m.SavedSegmentCriteriaLine)
 ILE = m.table(m.InteractionLogEntry)
+OUTBOX = m.table(m.DeliveryOutbox)
+OPT_OUT = m.table(m.EmailOptOut)
 
 #: What a line is (segment_line's columns besides its key), shared by the undo journal.
 MEMBERSHIP = [c.name for c in LINE.columns if c.name not in ("segment_no", "line_no")]

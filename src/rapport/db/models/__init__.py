@@ -17,6 +17,7 @@ from rapport.db.models.contacts import (
     ContactMailingGroup,
     ContactProfileAnswer,
 )
+from rapport.db.models.delivery import DeliveryOutbox, EmailOptOut
 from rapport.db.models.interactions import (
     Attachment,
     InteractionGroup,
@@ -85,6 +86,8 @@ __all__ = [
     "ContactMailingGroup",
     "ContactProfileAnswer",
     "CountryRegion",
+    "DeliveryOutbox",
+    "EmailOptOut",
     "IdempotentRequest",
     "IndustryGroup",
     "InteractionGroup",

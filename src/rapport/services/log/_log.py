@@ -43,6 +43,7 @@ from rapport.domain.enums import DeliveryStatus
 from rapport.errors import ConcurrencyError, ConflictError, ValidationError
 from rapport.services.context import Ctx, run
 from rapport.services.criteria import reuse_logged_segment
+from rapport.services.delivery import queue_logged_entries
 from rapport.services.log._validation import (
     check_lines,
     downgraded_lines,
@@ -89,6 +90,8 @@ class LogResult:
     send: bool
     warnings: list[LogWarning] = field(default_factory=list)
     follow_up_segment_no: str | None = None
+    #: E-mail messages written to the delivery outbox (sent after the commit).
+    emails_queued: int = 0
 
 
 def log_segment(
@@ -112,6 +115,7 @@ def log_segment(
         ls_no = _create_logged_segment(ctx, header)
         campaign_entries = _insert_campaign_entries(ctx, header, ls_no)
         entries = _insert_entries(ctx, header, ls_no, deliver)
+    emails = queue_logged_entries(ctx, ls_no) if deliver else 0
     if entries != facts.lines_with_contact:  # a line's contact exists: its key says so
         raise ConcurrencyError(
             f"Segment {no} changed while it was logged: {facts.lines_with_contact} line(s) "
@@ -126,7 +130,7 @@ def log_segment(
         segment_no=no, logged_segment_entry_no=ls_no, entries=entries,
         campaign_entries=campaign_entries,
         queued_for_delivery=facts.lines_with_type if deliver else 0, send=deliver,
-        warnings=warnings, follow_up_segment_no=follow_up_no,
+        warnings=warnings, follow_up_segment_no=follow_up_no, emails_queued=emails,
     )
 
 

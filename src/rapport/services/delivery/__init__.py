@@ -1,0 +1,53 @@
+"""E-mail delivery after the commit: the outbox, the workers, resend and unsubscribe."""
+
+from rapport.services.delivery._compose import (
+    Composer,
+    Content,
+    FileAttachment,
+    Outgoing,
+)
+from rapport.services.delivery._letters import Documents, LetterComposer, StoredDocuments
+from rapport.services.delivery._message import Letterhead, build_message, message_id
+from rapport.services.delivery._outbox import queue_logged_entries
+from rapport.services.delivery._resend import ResendResult, resend
+from rapport.services.delivery._status import OutboxState, Problem, mark_sent, outbox_state
+from rapport.services.delivery._unsubscribe import (
+    OptOut,
+    UnsubscribeLinks,
+    opt_out_state,
+    unsubscribe,
+)
+from rapport.services.delivery._worker import (
+    DeliveryOptions,
+    DeliveryReport,
+    Pacer,
+    Worker,
+)
+
+__all__ = [
+    "build_message",
+    "Composer",
+    "Content",
+    "DeliveryOptions",
+    "DeliveryReport",
+    "Documents",
+    "FileAttachment",
+    "LetterComposer",
+    "Letterhead",
+    "mark_sent",
+    "message_id",
+    "opt_out_state",
+    "OptOut",
+    "outbox_state",
+    "OutboxState",
+    "Outgoing",
+    "Pacer",
+    "Problem",
+    "queue_logged_entries",
+    "resend",
+    "ResendResult",
+    "StoredDocuments",
+    "unsubscribe",
+    "UnsubscribeLinks",
+    "Worker",
+]
