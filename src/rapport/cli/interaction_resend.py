@@ -22,7 +22,8 @@ def resend(
         help="Entries to resend (default: every entry of the logged segment).")] = None,
     logged_segment: Annotated[int | None, typer.Option(
         "--logged-segment", min=1, max=MAX_NUMBER, metavar=NUMBER,
-        help="The logged segment the entries come from (required: entries of one logged segment at a time).")] = None,
+        help="The logged segment the entries come from (required: one logged segment "
+        "at a time).")] = None,
     as_email: Annotated[bool, typer.Option(
         "--email", help="Send by e-mail whatever the entries' correspondence type.")] = False,
     update_merge_fields: Annotated[bool, typer.Option(
