@@ -1,4 +1,4 @@
-"""The suspected duplicates of a contact import, found in one statement over the staged file.
+"""The suspected duplicates of a contact import, found set-based over the staged file.
 
 An import does not refuse a suspected duplicate; it reports it. A row that adds a contact (its
 number is not stored yet) is suspect when a stored contact, or another row of the file, has the
@@ -7,12 +7,18 @@ contact (``contacts._duplicates``). Rows that update stored contacts are not rep
 contact exists already, and a plain re-import must not list every contact that resembles
 another.
 
-The statement reads the staging table once. Rows sharing a key within the file are found with
-window functions (a sort, not a join of the file with itself); for each new row, one stored
-contact per reason is looked up through the indexes a single creation uses (``lower(email)``,
-search name) — one lookup per row, however many stored contacts share the key (generated data
-gives one e-mail address to hundreds). Then only the suspect rows are numbered, counted and
-cut to the first ``REPORTED``.
+Keys shared within the file come from two aggregates, one per key and only over the rows that
+have it (a blank e-mail is no key): each shared key is stored once with the first and the last
+of its rows (``shared_email``, ``shared_name``; a few rows in a real file). A row sharing a key
+then names the first of those rows (the last, for the first itself) through one lookup of that
+small table. For each new row, one stored contact per reason is looked up through the indexes a
+single creation uses (``lower(email)``, search name, company): one lookup per row, however many
+stored contacts share the key (generated data gives one e-mail address to hundreds).
+
+The rows are listed in file order and the listing stops at the ``REPORTED``-th suspect; only
+when it is full are the suspects counted, in a second statement that returns one number. No
+statement sorts or buffers the whole file (on SQLite each aggregate sorts the keys it groups;
+PostgreSQL hashes them).
 """
 
 from __future__ import annotations
@@ -23,9 +29,12 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     case,
     exists,
+    false,
     func,
+    insert,
     null,
     or_,
     select,
@@ -46,7 +55,7 @@ from rapport.services.contacts._duplicates import (
     same_name,
 )
 from rapport.services.contacts.files._resolve import contact_table
-from rapport.services.contacts.files._staging import stage
+from rapport.services.contacts.files._staging import analyze, shared_email, shared_name, stage
 
 #: At most this many suspect rows are listed (all of them are counted).
 REPORTED = 1000
@@ -54,35 +63,27 @@ COMPANY = ContactType.COMPANY.value
 _CONTACT = ("no", "name", "company_no", "company_name", "email")
 
 
-def _ranked() -> Any:
-    """Every staged row with the other rows it shares its e-mail and its name key with: the
-    first of them (the last one for the first itself), NULL when the row is alone.
+def _company_key(table: Any) -> ColumnElement[str]:
+    """Companies are compared by name alone, persons within their company (or without one)."""
+    return case((table.c.type == COMPANY, ""), else_=func.coalesce(table.c.company_no, ""))
 
-    Companies are compared by name alone, persons within their company (or without one)."""
-    company = case((stage.c.type == COMPANY, ""), else_=func.coalesce(stage.c.company_no, ""))
-    by_email = [email_key(stage.c.email)]
-    by_name = [stage.c.type, company, stage.c.search_name]
+
+def share_keys(conn: Connection) -> None:
+    """Fill ``shared_email`` and ``shared_name``: the keys of more than one staged row, each
+    with its first and last row (two aggregates over the rows that have the key)."""
     row = stage.c.row_no
-    # Only the row number goes through the sorts; the row's values are joined back after.
-    windows = select(
-        row.label("row_no"),
-        # Computed per row here, not as an anti-join: PostgreSQL estimates that nearly every
-        # row's number is stored and then plans the rest for one row.
-        exists().where(contact_table.c.no == stage.c.no).label("stored"),
-        func.min(row).over(partition_by=by_email).label("email_first"),
-        func.max(row).over(partition_by=by_email).label("email_last"),
-        func.min(row).over(partition_by=by_name).label("name_first"),
-        func.max(row).over(partition_by=by_name).label("name_last"),
-    ).subquery("windows")
-    w = windows.c
-    email_row = case((or_(stage.c.email == "", w.email_first == w.email_last), null()),
-                     (w.email_first == w.row_no, w.email_last), else_=w.email_first)
-    name_row = case((w.name_first == w.name_last, null()),
-                    (w.name_first == w.row_no, w.name_last), else_=w.name_first)
-    return select(stage.c.row_no, stage.c.no, stage.c.name, stage.c.type, stage.c.company_no,
-                  stage.c.email, stage.c.search_name, w.stored, email_row.label("email_row"),
-                  name_row.label("name_row")).join_from(
-        stage, windows, w.row_no == stage.c.row_no).subquery("ranked")
+    several = func.min(row) < func.max(row)
+    email = email_key(stage.c.email)
+    conn.execute(insert(shared_email).from_select(
+        ["email_key", "first_row", "last_row"],
+        select(email, func.min(row), func.max(row)).where(stage.c.email != "")
+        .group_by(email).having(several)))
+    company = _company_key(stage)
+    conn.execute(insert(shared_name).from_select(
+        ["type", "company_key", "search_name", "first_row", "last_row"],
+        select(stage.c.type, company, stage.c.search_name, func.min(row), func.max(row))
+        .group_by(stage.c.type, company, stage.c.search_name).having(several)))
+    analyze(conn, shared_email, shared_name)
 
 
 def _first_stored(condition: Callable[[Any], list[ColumnElement[bool]]]) -> Any:
@@ -93,34 +94,69 @@ def _first_stored(condition: Callable[[Any], list[ColumnElement[bool]]]) -> Any:
     return select(stored.c.no).where(*condition(stored.c)).limit(1).scalar_subquery()
 
 
-def _suspects() -> Any:
-    """The new rows with their stored matches and other rows (NULL where there is none)."""
-    r = _ranked().c
-    email_match = case((r.email != "", _first_stored(lambda c: same_email(c, r.email))),
-                       else_=null())
-    name_match = case(
-        (r.type == COMPANY, _first_stored(lambda c: same_name(c, r.search_name, COMPANIES))),
-        (r.company_no.is_(None),
-         _first_stored(lambda c: same_name(c, r.search_name, STANDALONE))),
-        else_=_first_stored(lambda c: same_name(c, r.search_name, COLLEAGUES, r.company_no)))
-    return select(r.row_no, r.no, r.name, r.company_no, r.email, r.email_row, r.name_row,
-                  email_match.label("email_contact"), name_match.label("name_contact"),
-                  ).where(~r.stored).offset(0).subquery("suspects")
+def _other_row(shared: Any) -> ColumnElement[Any]:
+    """The row a staged row shares a key with: the key's first row, or its last for the first."""
+    return case((shared.c.first_row == stage.c.row_no, shared.c.last_row),
+                else_=shared.c.first_row)
 
 
-def duplicates_query() -> Any:
-    """The first ``REPORTED`` suspect rows with their matches and the number of all of them."""
-    found = _suspects()
-    suspect = or_(found.c.email_row.is_not(None), found.c.name_row.is_not(None),
-                  found.c.email_contact.is_not(None), found.c.name_contact.is_not(None))
-    first = (select(found, func.count().over().label("total")).where(suspect)
-             .order_by(found.c.row_no).limit(REPORTED).subquery("first"))
+def _stored_matches(row: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The numbers of one stored contact with the e-mail and one with the name and company of
+    ``row`` (a staged row, columns ``email``, ``type``, ``search_name``, ``company_no``)."""
+    email = case((row.email != "", _first_stored(lambda c: same_email(c, row.email))),
+                 else_=null())
+    name = case(
+        (row.type == COMPANY, _first_stored(lambda c: same_name(c, row.search_name, COMPANIES))),
+        (row.company_no.is_(None),
+         _first_stored(lambda c: same_name(c, row.search_name, STANDALONE))),
+        else_=_first_stored(lambda c: same_name(c, row.search_name, COLLEAGUES, row.company_no)))
+    return email, name
+
+
+def _suspects(*columns: Any) -> Select[Any]:
+    """``columns`` of the new staged rows that are suspect (see the module doc)."""
+    by_email, by_name = shared_email.alias("by_email"), shared_name.alias("by_name")
+    s = stage.c
+    email_match, name_match = _stored_matches(s)
+    # Shared keys first: the stored contacts are not looked up for a row already suspect.
+    suspect = or_(by_email.c.first_row.is_not(None), by_name.c.first_row.is_not(None),
+                  email_match.is_not(None), name_match.is_not(None))
+    return (select(*columns).select_from(
+        stage.outerjoin(by_email, (by_email.c.email_key == email_key(s.email))
+                        & (s.email != ""))
+        .outerjoin(by_name, (by_name.c.type == s.type)
+                   & (by_name.c.company_key == _company_key(stage))
+                   & (by_name.c.search_name == s.search_name)))
+        # Whether the row's number is stored is tested per row, not as an anti-join:
+        # PostgreSQL estimates that nearly every number is stored and would plan the joins
+        # for one row.
+        .where(case((exists().where(contact_table.c.no == s.no), false()), else_=suspect))
+        .add_columns(_other_row(by_email).label("email_row"),
+                     _other_row(by_name).label("name_row")))
+
+
+def listing_query() -> Select[Any]:
+    """The first ``REPORTED`` suspect rows (in file order) with their matches: the stored
+    contacts are looked up again for these rows only."""
+    s = stage.c
+    first = (_suspects(s.row_no, s.no, s.name, s.company_no, s.email, s.type, s.search_name)
+             .order_by(s.row_no).limit(REPORTED).subquery("first"))
+    email_match, name_match = _stored_matches(first.c)
+    matched = select(*(first.c[c] for c in ("row_no", "no", "name", "company_no", "email",
+                                            "email_row", "name_row")),
+                     email_match.label("email_contact"), name_match.label("name_contact"),
+                     ).subquery("matched")
     email_contact, name_contact = contact_table.alias("email_c"), contact_table.alias("name_c")
-    return (select(first, *(email_contact.c[c] for c in _CONTACT),
+    return (select(matched, *(email_contact.c[c] for c in _CONTACT),
                    *(name_contact.c[c] for c in _CONTACT))
-            .outerjoin(email_contact, email_contact.c.no == first.c.email_contact)
-            .outerjoin(name_contact, name_contact.c.no == first.c.name_contact)
-            .order_by(first.c.row_no))
+            .outerjoin(email_contact, email_contact.c.no == matched.c.email_contact)
+            .outerjoin(name_contact, name_contact.c.no == matched.c.name_contact)
+            .order_by(matched.c.row_no))
+
+
+def count_query() -> Select[Any]:
+    """The number of suspect rows."""
+    return _suspects(func.count()).with_only_columns(func.count())
 
 
 def suspected_duplicates(conn: Connection) -> DuplicateReport:
@@ -130,16 +166,18 @@ def suspected_duplicates(conn: Connection) -> DuplicateReport:
         # The per-row lookups inflate the cost estimate past jit_above_cost; compiling the
         # statement then took 2 s of its 5 s on 100,000 rows and saved nothing.
         conn.exec_driver_sql("SET LOCAL jit = off")
-    rows = conn.execute(duplicates_query()).all()
+    share_keys(conn)
+    rows = conn.execute(listing_query()).all()
+    total = len(rows) if len(rows) < REPORTED else int(conn.scalar(count_query()) or 0)
     if postgres:
         conn.exec_driver_sql("RESET jit")
-    return DuplicateReport(tuple(_entry(r) for r in rows), int(rows[0].total) if rows else 0)
+    return DuplicateReport(tuple(_entry(r) for r in rows), total)
 
 
 def _entry(r: Any) -> DuplicateRow:
     row_no, no, name, company_no, email, email_row, name_row = r[:7]
     contacts: dict[str, SuspectedDuplicate] = {}
-    for reason, values in ((SAME_EMAIL, r[10:15]), (SAME_NAME, r[15:20])):
+    for reason, values in ((SAME_EMAIL, r[9:14]), (SAME_NAME, r[14:19])):
         match_no, match_name, match_company, match_company_name, match_email = values
         if match_no is not None:
             seen = contacts.get(match_no)

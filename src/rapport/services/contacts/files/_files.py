@@ -121,8 +121,9 @@ def import_contacts(
             loaded.problems + database_problems(conn, has_series=series is not None))
         if problems and not skip_invalid:
             raise ImportValidationError(_ordered(problems))
-        problems += reject_rows(conn, {p.row for p in problems})
-        drop_rejected(conn)
+        if problems:  # only with skip_invalid: drop the bad rows, then go on without them
+            problems += reject_rows(conn, {p.row for p in problems})
+            drop_rejected(conn)
         _draw_numbers(ctx, conn, series)
         duplicates = suspected_duplicates(conn)
         step = tracker.total // 4

@@ -2,7 +2,7 @@
 
 An import first copies the file into two temporary tables (one row per data row, one row per
 classification code), so that every later check and write is one SQL statement over the whole
-file. Rows are loaded as plain tuples: PostgreSQL through COPY, SQLite through ``executemany``.
+file; two more hold the keys that several rows share, for the duplicate report. Rows are loaded as plain tuples: PostgreSQL through COPY, SQLite through ``executemany``.
 """
 
 from __future__ import annotations
@@ -64,12 +64,35 @@ stage_class = Table(
     Index("ix_tmp_contact_import_class_row", "row_no"),
     prefixes=["TEMPORARY"],
 )
+#: The keys that several rows of the file share (``files._duplicates``), with the first and the
+#: last of those rows: few rows each, clustered on the key (SQLite: WITHOUT ROWID).
+shared_email = Table(
+    "tmp_contact_import_email",
+    _metadata,
+    Column("email_key", Text, primary_key=True),
+    Column("first_row", Integer, nullable=False),
+    Column("last_row", Integer, nullable=False),
+    prefixes=["TEMPORARY"],
+    sqlite_with_rowid=False,
+)
+shared_name = Table(
+    "tmp_contact_import_name",
+    _metadata,
+    Column("type", Text, primary_key=True),
+    Column("company_key", Text, primary_key=True),
+    Column("search_name", Text, primary_key=True),
+    Column("first_row", Integer, nullable=False),
+    Column("last_row", Integer, nullable=False),
+    prefixes=["TEMPORARY"],
+    sqlite_with_rowid=False,
+)
+_TABLES = (stage, stage_class, shared_email, shared_name)
 STAGE_COLUMNS = ("row_no", *FIELD_COLUMNS, "search_name")
 CLASS_STAGE_COLUMNS = ("row_no", "kind", "code")
 
 
 def _drop(conn: Connection) -> None:
-    for table in (stage_class, stage):
+    for table in reversed(_TABLES):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")  # a constant name
 
 
@@ -84,8 +107,8 @@ def staging_tables(ctx: Ctx) -> Iterator[Connection]:
     if conn.dialect.name == "sqlite":
         _stage_on_disk(conn)
     _drop(conn)
-    stage.create(conn)
-    stage_class.create(conn)
+    for table in _TABLES:
+        table.create(conn)
     yield conn
     _drop(conn)
 
@@ -114,11 +137,11 @@ def _stage_on_disk(conn: Connection) -> None:
     raw.execute(f"PRAGMA temp.cache_size=-{TEMP_CACHE_KIB}")
 
 
-def analyze(conn: Connection) -> None:
+def analyze(conn: Connection, *tables: Table) -> None:
     """Give PostgreSQL's planner statistics on the loaded staging tables (it has none for
-    temporary tables otherwise, and guesses badly)."""
+    temporary tables otherwise, and guesses badly): ``tables``, by default the file's two."""
     if conn.dialect.name == "postgresql":
-        for table in (stage, stage_class):
+        for table in tables or (stage, stage_class):
             conn.exec_driver_sql(f"ANALYZE {table.name}")  # a constant name
 
 
