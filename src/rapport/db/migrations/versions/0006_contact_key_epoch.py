@@ -1,4 +1,5 @@
-"""contact key epoch: Go Back vouches for its lines' contacts when none went (issue 11)
+"""contact key epoch: Go Back vouches for its lines' contacts when none went; contacts
+without e-mail indexed (issue 11)
 
 Revision ID: 0006
 Revises: 0005
@@ -29,6 +30,11 @@ stored one:
 A sequence is not rolled back, so a refused deletion leaves a bump behind: Go Back then checks
 as before (never the other way round). Journals written before this migration, and SQLite
 (one writer at a time; no check on insert), store no epoch.
+
+Log Segment's e-mail rule (§3.13) looks a line's contact up among the contacts without an
+e-mail; without an index that read the whole contact table (0.3–0.8 s at 1,000,000 contacts on
+PostgreSQL) in the line check when sending, and in the entries' insert when not. The partial
+index ``ix_contact_without_email`` holds only those contacts.
 """
 
 from __future__ import annotations
@@ -59,6 +65,8 @@ _POSTGRESQL = [
 
 
 def upgrade() -> None:
+    op.create_index("ix_contact_without_email", "contact", ["no"],
+                    sqlite_where=sa.text("email = ''"), postgresql_where=sa.text("email = ''"))
     op.add_column("segment_criteria_line",
                   sa.Column("contact_key_epoch", sa.BigInteger(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
@@ -75,3 +83,4 @@ def downgrade() -> None:
             op.execute(statement)
     with op.batch_alter_table("segment_criteria_line") as batch:
         batch.drop_column("contact_key_epoch")
+    op.drop_index("ix_contact_without_email", table_name="contact")
