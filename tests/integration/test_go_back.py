@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.errors import NotFoundError, RuleViolationError
+from rapport.services.contacts import delete_contact
 from rapport.services.criteria import (
     add_contacts,
     go_back,
@@ -14,6 +17,7 @@ from rapport.services.criteria import (
     reset_criteria,
 )
 from rapport.services.segments import LineFieldChanges, action_count, update_line
+from rapport.services.tables import CRITERIA, contact_key_epoch
 from tests.builders_segments import contacts, filters, lines, make_segment, state
 from tests.conftest import TxFactory
 
@@ -104,3 +108,39 @@ def test_go_back_of_an_unknown_segment_is_refused(
     with pytest.raises(NotFoundError, match="S2"), tx() as ctx:
         go_back(ctx, "S2")
     assert state(fixture_db) == before
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_go_back_checks_the_restored_contacts_once_a_contact_went(
+    fixture_db: sessionmaker[Session], tx: TxFactory
+) -> None:
+    """Migration 0009: an action that journals lines stores the contact key epoch; Go Back
+    vouches for the restored lines' contacts only while no contact has been deleted or
+    renumbered since, and otherwise checks them as before — a journaled contact that was
+    deleted makes Go Back fail and change nothing."""
+    make_segment(fixture_db)
+    with tx() as ctx:
+        add_contacts(ctx, "S1", filters("Contact.no=P3|P11"))
+    with tx() as ctx:
+        reduce_contacts(ctx, "S1", filters("Contact.no=P3"))
+    with fixture_db() as s:
+        stored = s.execute(select(CRITERIA.c.contact_key_epoch).where(
+            CRITERIA.c.type == "Action").order_by(CRITERIA.c.line_no.desc())).scalars().first()
+        assert stored is not None and stored == contact_key_epoch(s)
+    with tx() as ctx:  # P3 is only in the journal: its deletion is allowed (E30: lines only)
+        delete_contact(ctx, "P3")
+    with fixture_db() as s:
+        assert contact_key_epoch(s) == stored + 1
+    before = state(fixture_db)
+    with pytest.raises(IntegrityError, match="fk_segment_line_contact_no_contact"), tx() as ctx:
+        go_back(ctx, "S1")
+    assert state(fixture_db) == before
+
+    with tx() as ctx:  # a new action journals with the new epoch: Go Back vouches again
+        add_contacts(ctx, "S1", filters("Contact.no=P11"), allow_existing=True)
+    with tx() as ctx:
+        reduce_contacts(ctx, "S1", filters("Contact.no=P11"))
+    assert lines(fixture_db) == []
+    with tx() as ctx:
+        go_back(ctx, "S1")
+    assert lines(fixture_db) == [(20000, "P11"), (30000, "P11")]

@@ -72,3 +72,17 @@ def vouched(session: Session, keys: list[tuple[str, str]]) -> Iterator[None]:
     session.execute(vouch, {"keys": ",".join(f"{t}.{c}" for t, c in keys)})
     yield
     session.execute(vouch, {"keys": ""})
+
+
+def contact_key_epoch(session: Session, *, locked: bool = False) -> int | None:
+    """PostgreSQL: how many statements have deleted or renumbered contacts (migration 0009),
+    with ``locked`` after taking the contacts' shared advisory lock (a running deletion is
+    waited for, a later one waits); None on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    if locked:
+        session.execute(text("SELECT pg_advisory_xact_lock_shared("
+                             "hashtextextended('rapport parent contact', 0))"))
+    epoch = session.execute(text(
+        "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM contact_key_epoch"))
+    return int(epoch.scalar_one())

@@ -77,6 +77,9 @@ class Contact(Base):
             sqlite_where=text("privacy_blocked = 1"),
             postgresql_where=text("privacy_blocked"),
         ),
+        # Few contacts lack an e-mail: Log Segment's e-mail rule looks them up (migration 0009).
+        Index("ix_contact_without_email", "no", sqlite_where=text("email = ''"),
+              postgresql_where=text("email = ''")),
     )
 
 

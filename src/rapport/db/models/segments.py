@@ -241,6 +241,8 @@ class SegmentCriteriaLine(CriteriaLineData, Base):
     line_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     first_line_no: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     last_line_no: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # PostgreSQL: the contact key epoch when the action journaled lines (migration 0009).
+    contact_key_epoch: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class SavedSegmentCriteria(Base):

@@ -9,6 +9,8 @@ ever reset implicitly; ``reset_criteria`` is an explicit action.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +29,8 @@ from rapport.services.tables import (
     LINE_DATA,
     LINE_FIELDS,
     MEMBERSHIP,
+    contact_key_epoch,
+    vouched,
 )
 
 
@@ -53,7 +57,12 @@ def go_back(ctx: Ctx, segment_no: str) -> int:
         )
     if row.first_line_no is not None:
         _remove_inserted(session, segment_no, row.first_line_no, row.last_line_no)
-    _restore_deleted(session, segment_no, number)
+    # The journaled lines' contacts all exist while no contact went since they were journaled
+    # (migration 0009): the restore then vouches for the lines' contact key.
+    unchanged = (row.contact_key_epoch is not None
+                 and row.contact_key_epoch == contact_key_epoch(session, locked=True))
+    with vouched(session, [("segment_line", "contact_no")]) if unchanged else nullcontext():
+        _restore_deleted(session, segment_no, number)
     session.execute(
         delete(CRITERIA).where(
             CRITERIA.c.segment_no == segment_no, CRITERIA.c.line_no >= row.line_no

@@ -19,6 +19,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
 )
@@ -47,7 +48,7 @@ def has_email_address(line: FromClause, *, joined: bool = True) -> ColumnElement
     """SQL over a resolved line: the contact, or its alternate address (set on the line or
     active on its date), has an e-mail. ``joined``: the statement joins the line's contact
     (``Contact``); otherwise the contact is looked up among those without an e-mail, a
-    semi-join that does not read every contact of the segment."""
+    semi-join that reads neither every contact of the segment nor the contact table."""
     alt, rng = ContactAltAddress.__table__.alias("alt"), ContactAltAddrDateRange.__table__
     active = (
         select(rng.c.contact_no)
@@ -68,8 +69,10 @@ def has_email_address(line: FromClause, *, joined: bool = True) -> ColumnElement
         )
         .correlate(line)
     )
-    own = (Contact.email != "" if joined
-           else line.c.contact_no.not_in(select(Contact.no).where(Contact.email == "")))
+    # The contacts without an e-mail are read through their partial index (ix_contact_without
+    # _email, whose condition the literal '' matches on both engines), not by a scan.
+    without = select(Contact.no).where(Contact.email == literal_column("''"))
+    own = Contact.email != "" if joined else line.c.contact_no.not_in(without)
     # Cheap test first: both engines probe alternate addresses only without a contact e-mail.
     return or_(own, alt_with_email)
 

@@ -53,6 +53,7 @@ from rapport.services.tables import (
     LINE_DATA,
     LINE_FIELDS,
     MEMBERSHIP,
+    contact_key_epoch,
     vouched,
 )
 
@@ -121,6 +122,7 @@ def delete_lines(
     )
     mine = and_(LINE.c.segment_no == segment_no, condition)
     if session.get_bind().dialect.name == "postgresql":
+        _remember_contact_key_epoch(session, segment_no, action)
         count = _move_to_journal(ctx, mine, action)
     else:
         count = _copy_to_journal(ctx, mine, action)
@@ -134,6 +136,16 @@ def delete_lines(
         run(ctx, delete(LINE).where(LINE.c.segment_no == segment_no,
                                     LINE.c.line_no.in_(journaled)))
     return count
+
+
+def _remember_contact_key_epoch(session: Session, segment_no: str, action: ActionRef) -> None:
+    """Store on the action the contact key epoch read before its lines are journaled (its
+    first journaling, if it journals twice): Go Back need not check the contacts of the lines
+    it restores while the epoch has not moved (migration 0009)."""
+    epoch = contact_key_epoch(session)
+    row = and_(CRITERIA.c.segment_no == segment_no, CRITERIA.c.line_no == action.criteria_line_no)
+    session.execute(update(CRITERIA).where(row).values(
+        contact_key_epoch=func.coalesce(CRITERIA.c.contact_key_epoch, epoch)))
 
 
 def _journal_rows(source: Any, action: ActionRef) -> Select[Any]:
