@@ -16,7 +16,16 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport import __version__
-from rapport.api import auth, contacts, entries, logged_segments, segment_actions, segments
+from rapport.api import (
+    auth,
+    contacts,
+    entries,
+    logged_segments,
+    segment_actions,
+    segments,
+    setup,
+    templates,
+)
 from rapport.api.deps import PublicReadCtx
 from rapport.api.problems import (
     MEDIA_TYPE,
@@ -32,7 +41,7 @@ from rapport.wiring import Rapport
 
 PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
-           logged_segments.router, entries.router)
+           logged_segments.router, entries.router, setup.router, templates.router)
 log = logging.getLogger("rapport.api")
 
 
