@@ -20,6 +20,7 @@ from rapport.api import (
     auth,
     contacts,
     entries,
+    interactions,
     logged_segments,
     segment_actions,
     segments,
@@ -41,7 +42,8 @@ from rapport.wiring import Rapport
 
 PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
-           logged_segments.router, entries.router, setup.router, templates.router)
+           logged_segments.router, entries.router, interactions.router, setup.router,
+           templates.router)
 log = logging.getLogger("rapport.api")
 
 
