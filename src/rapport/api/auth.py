@@ -92,7 +92,7 @@ def _issued(issued: users.IssuedToken) -> TokenIssued:
 
 
 @router.post("/auth/sign-in", status_code=201, response_model=TokenIssued,
-             responses=problems(401, 422, 429, 503))
+             responses=problems(400, 401, 422, 429, 503))
 def sign_in(body: SignInRequest, rapport: RapportDep) -> TokenIssued:
     """Exchange a user's password for a personal token (after 5 failures in a row, the user is
     refused for 5 minutes: 429 with Retry-After)."""

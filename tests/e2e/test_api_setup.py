@@ -1,0 +1,67 @@
+"""Setup over HTTP: salespeople, campaigns, interaction groups and templates, statistics."""
+
+from __future__ import annotations
+
+from tests.e2e.api_support import NEWS, Api, problem
+
+
+def test_salespeople_are_read_by_all_and_changed_by_admins(api: Api) -> None:
+    listed = api.get("/salespeople", role="viewer").json()
+    assert [s["code"] for s in listed] == ["SP1", "SP2"]
+    problem(api.post("/salespeople", json={"code": "SP3"}), 403, "FORBIDDEN")
+    made = api.post("/salespeople", role="admin", json={"code": "sp3", "name": "Sia"})
+    assert made.status_code == 201 and made.json()["code"] == "SP3"
+    problem(api.post("/salespeople", role="admin", json={"code": "SP3"}), 409)
+    blocked = api.patch("/salespeople/SP3", role="admin", json={"blocked": True})
+    assert blocked.json()["blocked"] is True
+    assert [s["code"] for s in api.get("/salespeople", params={"include_blocked": False})
+            .json()] == ["SP1", "SP2"]
+    problem(api.get("/salespeople/NOPE"), 404)
+    problem(api.post("/salespeople", role="admin", json={"code": "X", "email": "not mail"}), 422)
+
+
+def test_campaigns(api: Api) -> None:
+    made = api.post("/campaigns", json={"description": "Spring", "starting_date": "2025-03-01",
+                                        "ending_date": "2025-04-30"})
+    assert made.status_code == 201, made.text
+    no = made.json()["no"]
+    assert api.get(f"/campaigns/{no}", role="viewer").json()["description"] == "Spring"
+    body = problem(api.patch(f"/campaigns/{no}", json={"ending_date": "2025-01-01"}), 422)
+    assert body["field"] in ("ending_date", "starting_date")
+    assert api.patch(f"/campaigns/{no}", json={"activated": True}).json()["activated"] is True
+    assert no in [c["no"] for c in api.get("/campaigns").json()]
+    problem(api.post("/campaigns", role="viewer", json={"description": "V"}), 403)
+    stats = api.get(f"/campaigns/{no}/statistics").json()
+    assert stats["no_of_interactions"] == 0 and stats["cost"] == "0.00"
+    problem(api.get("/campaigns/NOPE/statistics"), 404)
+
+
+def test_interaction_groups_and_templates(api: Api) -> None:
+    assert [g["code"] for g in api.get("/interaction-groups").json()] == ["EMAIL", "LETTER"]
+    made = api.post("/interaction-groups", role="admin", json={"code": "visit"})
+    assert made.status_code == 201 and made.json()["code"] == "VISIT"
+    templates = api.get("/interaction-templates", params={"group": "LETTER"}).json()
+    assert [t["code"] for t in templates] == ["T-CALL", "T-LET"]
+    assert api.get("/interaction-templates/T-LET").json()["unit_cost"] == "2.50"
+    new = api.post("/interaction-templates", role="admin",
+                   json={"code": "T-VIS", "interaction_group_code": "VISIT", "unit_cost": "9.5",
+                         "correspondence_type_default": ""})
+    assert new.status_code == 201, new.text
+    assert new.json()["unit_cost"] == "9.50"
+    changed = api.patch("/interaction-templates/T-VIS", role="admin",
+                        json={"description": "Site visit"})
+    assert changed.json()["description"] == "Site visit"
+    problem(api.post("/interaction-templates", role="admin",
+                     json={"code": "T-X", "interaction_group_code": "NOPE"}), 404)
+    problem(api.patch("/interaction-templates/T-VIS", json={"description": "M"}), 403)
+
+
+def test_interaction_statistics_by_template(api: Api) -> None:
+    no = api.post("/segments", json={"description": "Calls",
+                                     "interaction_template_code": "T-CALL"}).json()["no"]
+    api.post(f"/segments/{no}/add-contacts", json={"filters": NEWS})
+    api.post(f"/segments/{no}/log", json={"send": False})
+    rows = api.get("/statistics/interactions", role="viewer", params={"by": "template"}).json()
+    assert rows == [{"key": "T-CALL", "no_of_interactions": 2, "cost": "2.00", "duration": 20,
+                     "campaign_targets": 0, "campaign_responses": 0}]
+    problem(api.get("/statistics/interactions", params={"by": "weather"}), 422)
