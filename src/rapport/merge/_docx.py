@@ -76,14 +76,15 @@ class DocxMerger:
 
 
 def _write(mm: Any) -> bytes:
-    """The merged package, written as ``MailMerge.write`` does for one merged record, but
-    compressed at zlib level 1: the letter's size hardly grows and writing, which is most of a
-    merge's time at the library's default level, takes a third as long."""
+    """The merged package, written as ``MailMerge.write`` does for one merged record (its
+    settings fix is not needed: ``_strip_data_source`` removed ``w:mailMerge``). zlib's
+    default level: level 1 writes a letter 3 ms faster but 45 % larger (37 → 54 KB), which
+    every e-mail attachment and stored copy would pay."""
     leftover = mm.get_merge_fields()
     if leftover:  # fields without a value merge as empty text, never as «placeholders»
         mm.merge(**dict.fromkeys(leftover, ""))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         mm.docx.write(package, mm.new_parts)
     return out.getvalue()
 
