@@ -117,7 +117,7 @@ def bench_pdf(documents: Sequence[bytes], workers: int) -> None:
     results = renderer.render(list(documents))
     ours = time.perf_counter() - started
     renderer.close()
-    failed = sum(1 for r in results if r.pdf is None)
+    failed = sum(1 for r in results if r.content is None)
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         for i, content in enumerate(documents):

@@ -42,8 +42,8 @@ class PdfRenderer(Protocol):
         """Why letters stay .docx files (blank when PDFs can be made)."""
         ...
 
-    def render(self, documents: Sequence[bytes]) -> list[Rendered]:
-        """Each document as a PDF, in order, or the reason it failed."""
+    def render(self, documents: Sequence[bytes], *, target: str = "pdf") -> list[Rendered]:
+        """Each document as a PDF (or ``target`` export), in order, or the reason it failed."""
         ...
 
 

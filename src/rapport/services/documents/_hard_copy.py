@@ -78,10 +78,10 @@ def bundle(segment_no: str, letters: Sequence[EntryDocument], renderer: PdfRende
             extension, content = "docx", letter.content
         else:
             one = rendered[index]
-            if one.pdf is None:
+            if one.content is None:
                 errors[letter.entry_no] = one.error
                 continue
-            extension, content = "pdf", one.pdf
+            extension, content = "pdf", one.content
         name, n = f"{letter.stem}.{extension}", 2
         while name.casefold() in used:  # two contacts of one name get two files
             name, n = f"{letter.stem} ({n}).{extension}", n + 1
