@@ -16,10 +16,12 @@ from rapport.services.context import transaction
 from rapport.services.documents import (
     AttachmentUpload,
     attachment_file,
+    entry_documents,
     entry_source,
     records,
     store_attachment,
 )
+from rapport.services.log import log_segment
 from rapport.services.segments import (
     header_attachment,
     merge_preview,
@@ -29,7 +31,7 @@ from rapport.services.segments import (
 from rapport.services.templates import set_template_attachment, template_preview
 from tests.builders_documents import WORD_TEMPLATES, field_codes_left, visible_text, word_letter
 from tests.builders_interactions import make_entry
-from tests.builders_logging import QueryCounter, add_line, make_segment
+from tests.builders_logging import QueryCounter, add_line, make_segment, segment_with_lines
 from tests.conftest import TxFactory
 
 DECEMBER = dt.date(2026, 12, 1)
@@ -218,3 +220,57 @@ def test_a_template_preview_merges_for_one_contact(
     text = visible_text(document.content)
     assert "Kjære Kari Nordmann," in text and "Home Road 1" in text
     assert "1. desember 2026" in text
+
+
+def _entry_with(session: Session, name: str, content: bytes) -> int:
+    att = m.Attachment(file_name=name, file_extension=name.rsplit(".", 1)[-1], content=content)
+    session.add(att)
+    session.flush()
+    return make_entry(session, contact_no="N1", contact_company_no=None, date=DECEMBER,
+                      interaction_language_code="NOR", correspondence_type="Email",
+                      attachment_no=att.no, subject="Hei").entry_no
+
+
+def test_entry_documents_merge_word_html_and_pass_other_files(
+        fixture_db: sessionmaker[Session], tx: TxFactory) -> None:
+    body = (b"<p>{{Formal_Salutation}},</p><p>{{ Document Date }} {{Unknown}} "
+            b"{{Contact_Company_Name}}</p>")
+    with fixture_db.begin() as s:
+        _norwegian_person(s)
+        s.get(m.Contact, "N1").company_name = "Fjord & Sønner <AS>"  # type: ignore[union-attr]
+        word = _entry_with(s, "letter.docx", LETTER)
+        page = _entry_with(s, "body.html", body)
+        other = _entry_with(s, "brochure.pdf", b"%PDF-1.4")
+        none = make_entry(s, contact_no="N1", contact_company_no=None).entry_no
+    with tx() as ctx:
+        documents, errors = entry_documents(ctx, [word, page, other, none, 999999])
+    assert documents[word].kind == "docx" and "Kjære Kari Nordmann," in visible_text(
+        documents[word].content)
+    assert documents[word].file_name == "Fjord & Sønner _AS_ - Kari Nordmann.docx"
+    html = documents[page].content.decode()
+    assert html == ("<p>Kjære Kari Nordmann,</p><p>1. desember 2026 {{Unknown}} "
+                    "Fjord &amp; Sønner &lt;AS&gt;</p>")
+    assert documents[other].kind == "file" and documents[other].content == b"%PDF-1.4"
+    assert documents[page].record.values["document_subject"] == "Hei"
+    assert documents[page].record.values["faxmailto"] == "kari@fjord.test"
+    assert "E10" in errors[none] and 999999 in errors
+
+
+def test_a_logged_entrys_attachment_stays_when_the_template_letter_is_replaced(
+        fixture_db: sessionmaker[Session], tx: TxFactory) -> None:
+    with fixture_db.begin() as s:
+        segment_with_lines(s, ["C2"], template_code="T-LET")
+    with tx() as ctx:
+        log_segment(ctx, "SEG0001", send=False)
+    with fixture_db() as s:
+        entry = s.scalars(select(m.InteractionLogEntry)).one()
+        used = s.get(m.Attachment, entry.attachment_no)
+        assert used is not None and used.read_only
+        before = (used.no, used.content)
+    with tx() as ctx:
+        set_template_attachment(ctx, "T-LET", "", AttachmentUpload("new.docx", LETTER))
+    with fixture_db() as s:
+        kept = s.get(m.Attachment, before[0])
+        assert kept is not None and (kept.no, kept.content) == before and kept.read_only
+        row = s.get(m.InteractionTmplLanguage, ("T-LET", ""))
+        assert row is not None and row.attachment_no != before[0]

@@ -8,7 +8,10 @@ import stat
 import time
 from pathlib import Path
 
-from rapport.merge import LibreOfficeRenderer
+import pytest
+
+from rapport.merge import DocxMerger, LibreOfficeRenderer, MergeRecord
+from tests.builders_documents import word_letter
 
 # A stand-in for soffice: writes "%PDF <name>" for each input into --outdir, like soffice;
 # hangs (with a child process) when given more than one letter, or always if HANG_ALWAYS.
@@ -52,7 +55,7 @@ def test_a_hung_batch_is_killed_and_its_letters_converted_one_by_one(tmp_path: P
     results = renderer.render([b"a", b"b", b"c"])
     renderer.close()
     assert time.monotonic() - started < 30
-    assert [r.pdf for r in results] == [b"%PDF letter-00000", b"%PDF letter-00001",
+    assert [r.content for r in results] == [b"%PDF letter-00000", b"%PDF letter-00001",
                                         b"%PDF letter-00002"]
     time.sleep(0.2)
     assert not _alive(int(pidfile.read_text()))  # the hung converter's child is gone too
@@ -64,7 +67,7 @@ def test_a_letter_that_always_hangs_fails_alone_with_the_reason(tmp_path: Path) 
                                    per_letter_s=0.1)
     results = renderer.render([b"a", b"b"])
     renderer.close()
-    assert [r.pdf for r in results] == [None, None]
+    assert [r.content for r in results] == [None, None]
     assert all("did not finish within" in r.error for r in results)
     time.sleep(0.2)
     assert not _alive(int(pidfile.read_text()))
@@ -82,6 +85,25 @@ def test_without_libreoffice_nothing_is_rendered_and_the_reason_given() -> None:
     renderer = LibreOfficeRenderer()
     renderer.soffice = None
     assert not renderer.available
-    assert [r.pdf for r in renderer.render([b"a"])] == [None]
+    assert [r.content for r in renderer.render([b"a"])] == [None]
     assert "libreoffice-writer-nogui" in renderer.why_unavailable()
     renderer.close()
+
+
+def test_libreoffice_renders_a_merged_letter_to_pdf_and_html() -> None:
+    """The real converter (CI installs it: there its absence fails instead of skipping)."""
+    renderer = LibreOfficeRenderer(workers=2, batch_size=1)
+    if not renderer.available:
+        renderer.close()
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) must be installed under CI: see .ci/run")
+        pytest.skip("LibreOffice is not installed here (make system-deps)")
+    letter = DocxMerger().merge(word_letter([["Dear ", "{ MERGEFIELD Contact_Name }"]]),
+                                MergeRecord({"contact_name": "Kari Nordmann"}))
+    try:
+        pdf, other = renderer.render([letter, letter])
+        (page,) = renderer.render([letter], target="html")
+    finally:
+        renderer.close()
+    assert pdf.content is not None and pdf.content.startswith(b"%PDF") and other.content is not None
+    assert page.content is not None and b"Dear Kari Nordmann" in page.content

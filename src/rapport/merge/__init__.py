@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from rapport.merge._docx import DocxMerger, MergeRecord
-from rapport.merge._formats import FieldValue, date_pattern, locale_for, number_text
+from rapport.merge._formats import FieldValue, date_pattern, locale_for, number_text, plain_text
 from rapport.merge._names import field_key
 from rapport.merge._parallel import merge_many
 from rapport.merge._pdf import LibreOfficeRenderer, Rendered
@@ -42,8 +42,8 @@ class PdfRenderer(Protocol):
         """Why letters stay .docx files (blank when PDFs can be made)."""
         ...
 
-    def render(self, documents: Sequence[bytes]) -> list[Rendered]:
-        """Each document as a PDF, in order, or the reason it failed."""
+    def render(self, documents: Sequence[bytes], *, target: str = "pdf") -> list[Rendered]:
+        """Each document as a PDF (or ``target`` export), in order, or the reason it failed."""
         ...
 
 
@@ -59,5 +59,6 @@ __all__ = [
     "MergeRecord",
     "number_text",
     "PdfRenderer",
+    "plain_text",
     "Rendered",
 ]

@@ -24,9 +24,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Rendered:
-    """One letter's PDF, or the reason it could not be rendered."""
+    """One letter's PDF (or other export), or the reason it could not be rendered."""
 
-    pdf: bytes | None
+    content: bytes | None
     error: str = ""
 
 
@@ -55,8 +55,9 @@ class LibreOfficeRenderer:
             "LibreOffice is not installed (Debian: apt-get install libreoffice-writer-nogui), "
             "so the letters are delivered as .docx files")
 
-    def render(self, documents: Sequence[bytes]) -> list[Rendered]:
-        """Each .docx as a PDF, in order; a letter that fails carries the reason."""
+    def render(self, documents: Sequence[bytes], *, target: str = "pdf") -> list[Rendered]:
+        """Each .docx as a PDF (or another LibreOffice export such as ``html``), in order; a
+        letter that fails carries the reason."""
         if not self.available:
             return [Rendered(None, self.why_unavailable()) for _ in documents]
         batches = [list(range(i, min(i + self.batch_size, len(documents))))
@@ -64,7 +65,8 @@ class LibreOfficeRenderer:
         results: list[Rendered] = [Rendered(None, "not converted")] * len(documents)
         with ThreadPoolExecutor(self.workers) as pool:
             for batch, rendered in zip(batches, pool.map(
-                    lambda b: self._batch([documents[i] for i in b]), batches), strict=True):
+                    lambda b: self._batch([documents[i] for i in b], target), batches),
+                    strict=True):
                 for index, one in zip(batch, rendered, strict=True):
                     results[index] = one
         return results
@@ -82,7 +84,7 @@ class LibreOfficeRenderer:
             profile.with_suffix(".busy").touch()
             return profile
 
-    def _batch(self, documents: Sequence[bytes]) -> list[Rendered]:
+    def _batch(self, documents: Sequence[bytes], target: str) -> list[Rendered]:
         profile = self._profile()
         try:
             with tempfile.TemporaryDirectory(dir=self._home) as work:
@@ -91,22 +93,24 @@ class LibreOfficeRenderer:
                 for name, content in zip(names, documents, strict=True):
                     name.write_bytes(content)
                 timeout = self.timeout_s + self.per_letter_s * len(names)
-                failure = self._convert(profile, names, folder, timeout)
+                failure = self._convert(profile, names, folder, timeout, target)
                 if failure and len(names) > 1:  # a hung batch: each letter on its own
                     for name in names:
-                        if not name.with_suffix(".pdf").exists():
+                        if not name.with_suffix(f".{target}").exists():
                             self._convert(profile, [name], folder,
-                                          self.timeout_s + self.per_letter_s)
-                return [_read(name.with_suffix(".pdf"), failure) for name in names]
+                                          self.timeout_s + self.per_letter_s, target)
+                return [_read(name.with_suffix(f".{target}"), failure) for name in names]
         finally:
             profile.with_suffix(".busy").unlink(missing_ok=True)
 
-    def _convert(self, profile: Path, names: list[Path], out: Path, timeout: float) -> str:
+    def _convert(self, profile: Path, names: list[Path], out: Path, timeout: float,
+                 target: str) -> str:
         """Run one converter; its error ('' when it finished) — killed when it overruns."""
         command = [str(self.soffice), "--headless", "--norestore", "--nologo",
                    "--nodefault", "--nolockcheck",
                    f"-env:UserInstallation={profile.resolve().as_uri()}",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out),
+                   "--convert-to", "pdf:writer_pdf_Export" if target == "pdf" else target,
+                   "--outdir", str(out),
                    *[str(n) for n in names]]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, start_new_session=True)

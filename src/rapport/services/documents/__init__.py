@@ -9,6 +9,11 @@ from rapport.services.documents._attachments import (
     drop_attachments,
     store_attachment,
 )
+from rapport.services.documents._entry_documents import (
+    EntryDocument,
+    entry_documents,
+    merge_html,
+)
 from rapport.services.documents._fields import (
     MERGE_FIELDS,
     MergeFieldInfo,
@@ -17,7 +22,6 @@ from rapport.services.documents._fields import (
 )
 from rapport.services.documents._hard_copy import (
     HardCopy,
-    Letter,
     bundle,
     deliver_hard_copy,
     hard_copy_letters,
@@ -28,6 +32,7 @@ from rapport.services.documents._letters import (
     contact_source,
     document_attachment,
     letter_file_name,
+    letter_stem,
     merge_attachment,
     one_record,
 )
@@ -43,14 +48,17 @@ __all__ = [
     "deliver_hard_copy",
     "document_attachment",
     "drop_attachments",
+    "entry_documents",
     "entry_source",
+    "EntryDocument",
     "hard_copy_letters",
     "HardCopy",
-    "Letter",
     "letter_file_name",
+    "letter_stem",
     "line_source",
     "merge_attachment",
     "MERGE_FIELDS",
+    "merge_html",
     "MergedDocument",
     "MergeFieldInfo",
     "one_record",

@@ -21,23 +21,12 @@ from sqlalchemy import select, update
 
 from rapport.db import models as m
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus, StorageType
-from rapport.errors import NotFoundError, RapportError
-from rapport.merge import PdfRenderer, merge_many
+from rapport.errors import NotFoundError
+from rapport.merge import PdfRenderer
 from rapport.services.context import Ctx
-from rapport.services.documents._attachments import WORD_EXTENSIONS, attachment_file
-from rapport.services.documents._letters import letter_file_name
-from rapport.services.documents._records import entry_source, records
+from rapport.services.documents._entry_documents import EntryDocument, entry_documents
 
 ILE = m.InteractionLogEntry
-
-
-@dataclass(frozen=True)
-class Letter:
-    """One entry's merged letter and the file name it is delivered under (no extension)."""
-
-    entry_no: int
-    stem: str
-    docx: bytes
 
 
 @dataclass
@@ -52,66 +41,47 @@ class HardCopy:
 
 
 def hard_copy_letters(ctx: Ctx, segment_no: str, *, workers: int = 2
-                      ) -> tuple[list[Letter], dict[int, str]]:
+                      ) -> tuple[list[EntryDocument], dict[int, str]]:
     """The merged letters of a logged segment's entries awaiting hard-copy delivery."""
     key = segment_no.strip().upper()
     if ctx.session.scalar(select(m.LoggedSegment.entry_no)
                           .where(m.LoggedSegment.segment_no == key)) is None:
         raise NotFoundError(f"Logged segment {key} does not exist", record=f"Segment {key}",
                             field="segment_no", reason="not logged")
-    rows = ctx.session.execute(
-        select(ILE.entry_no, ILE.attachment_no, m.Contact.type, m.Contact.name,
-               m.Contact.company_name)
-        .join(m.Contact, m.Contact.no == ILE.contact_no)
+    entry_nos = list(ctx.session.scalars(
+        select(ILE.entry_no)
         .where(ILE.segment_no == key, ILE.logged_segment_entry_no.is_not(None),
                ILE.correspondence_type == CorrespondenceType.HARD_COPY,
                ILE.delivery_status == DeliveryStatus.IN_PROGRESS, ~ILE.canceled)
-        .order_by(ILE.entry_no)).all()
-    found = records(ctx, entry_source([r.entry_no for r in rows]))
-    errors: dict[int, str] = {}
-    by_template: dict[int, list[int]] = {}
-    for row in rows:
-        if row.attachment_no is None:
-            errors[row.entry_no] = "the entry has no attachment to print (E10)"
+        .order_by(ILE.entry_no)).all())
+    documents, errors = entry_documents(ctx, entry_nos, workers=workers)
+    letters = []
+    for entry_no in sorted(documents):
+        document = documents[entry_no]
+        if document.kind == "docx":
+            letters.append(document)
         else:
-            by_template.setdefault(row.attachment_no, []).append(row.entry_no)
-    merged: dict[int, bytes] = {}
-    for attachment_no, entries in by_template.items():
-        try:
-            upload = attachment_file(ctx, attachment_no)
-            if PurePath(upload.file_name).suffix.lstrip(".").lower() not in WORD_EXTENSIONS:
-                raise NotFoundError(f"{upload.file_name} is not a Word document; only Word "
-                                    "documents can be printed", code="E11")
-            letters = merge_many(upload.content, [found[e] for e in entries], workers=workers)
-        except RapportError as exc:
-            errors.update({e: exc.message for e in entries})
-            continue
-        merged.update(zip(entries, letters, strict=True))
-    names = {r.entry_no: letter_file_name(*_who(r.type, r.name, r.company_name), "x")[:-2]
-             for r in rows}
-    return [Letter(e, names[e], merged[e]) for e in sorted(merged)], errors
+            errors[entry_no] = (f"{document.file_name} is not a Word document; only Word "
+                                "documents can be printed (E11)")
+    return letters, errors
 
 
-def _who(kind: str, name: str, company: str) -> tuple[str, str]:
-    return (company, name) if kind == "Person" else ("", name)
-
-
-def bundle(segment_no: str, letters: Sequence[Letter], renderer: PdfRenderer,
+def bundle(segment_no: str, letters: Sequence[EntryDocument], renderer: PdfRenderer,
            errors: dict[int, str]) -> tuple[HardCopy, dict[int, tuple[str, bytes]]]:
     """Render the letters (PDF, else .docx) into one ZIP, one file per contact (§3.13)."""
     note = renderer.why_unavailable()
-    rendered = renderer.render([letter.docx for letter in letters]) if not note else []
+    rendered = renderer.render([letter.content for letter in letters]) if not note else []
     files: dict[int, tuple[str, bytes]] = {}
     used: set[str] = set()
     for index, letter in enumerate(letters):
         if note:
-            extension, content = "docx", letter.docx
+            extension, content = "docx", letter.content
         else:
             one = rendered[index]
-            if one.pdf is None:
+            if one.content is None:
                 errors[letter.entry_no] = one.error
                 continue
-            extension, content = "pdf", one.pdf
+            extension, content = "pdf", one.content
         name, n = f"{letter.stem}.{extension}", 2
         while name.casefold() in used:  # two contacts of one name get two files
             name, n = f"{letter.stem} ({n}).{extension}", n + 1

@@ -82,3 +82,9 @@ def letter_file_name(company: str, person: str, extension: str) -> str:
         parts = parts[:1]
     stem = _UNSAFE.sub("_", " - ".join(parts)).strip(" .") or "letter"
     return f"{stem}.{extension}"
+
+
+def letter_stem(kind: str, name: str, company: str) -> str:
+    """A contact's file name without extension: "<Company> - <Person>" or "<Name>" (§3.13)."""
+    company_person = (company, name) if kind == "Person" else ("", name)
+    return letter_file_name(*company_person, "x").removesuffix(".x")

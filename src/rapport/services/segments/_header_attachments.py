@@ -18,9 +18,9 @@ from rapport.services.segments._records import require_segment
 from rapport.services.tables import LINE_DATA
 
 
-def _header_row(ctx: Ctx, segment_no: str, language_code: str | None
+def _header_row(ctx: Ctx, segment_no: str, language_code: str | None, *, lock: bool = True
                 ) -> tuple[m.SegmentHeader, m.SegmentInteractionLanguage]:
-    header = require_segment(ctx, segment_no)
+    header = require_segment(ctx, segment_no, lock=lock)
     lang = (language_code or "").strip().upper()
     row = ctx.session.get(m.SegmentInteractionLanguage, (header.no, 0, lang))
     if row is None:
@@ -63,8 +63,8 @@ def remove_header_attachment(ctx: Ctx, segment_no: str, language_code: str | Non
 
 
 def header_attachment(ctx: Ctx, segment_no: str, language_code: str | None) -> AttachmentUpload:
-    """The header's attachment of a language (download)."""
-    header, row = _header_row(ctx, segment_no, language_code)
+    """The header's attachment of a language (download; reads, so it locks nothing)."""
+    header, row = _header_row(ctx, segment_no, language_code, lock=False)
     if row.attachment_no is None:
         raise NotFoundError(f"Segment {header.no} has no attachment for language "
                             f"{row.language_code or '(blank)'}", record=f"Segment {header.no}",

@@ -10,7 +10,7 @@ from rapport.services.context import Ctx
 from rapport.services.documents import (
     MergedDocument,
     document_attachment,
-    letter_file_name,
+    letter_stem,
     line_source,
     merge_attachment,
     one_record,
@@ -33,7 +33,5 @@ def merge_preview(ctx: Ctx, segment_no: str, line_no: int) -> MergedDocument:
     data = one_record(ctx, line_source(lines).where(lines.c.line_no == line_no), line_no,
                       record=record)
     contact = ctx.session.get(m.Contact, line.contact_no)
-    company, person = ((contact.company_name, contact.name) if contact is not None
-                       and contact.type == "Person" else ("", contact.name if contact else ""))
-    return MergedDocument(letter_file_name(company, person, "docx"),
-                          merge_attachment(ctx, attachment_no, data))
+    stem = letter_stem(contact.type, contact.name, contact.company_name) if contact else "letter"
+    return MergedDocument(f"{stem}.docx", merge_attachment(ctx, attachment_no, data))

@@ -8,7 +8,7 @@ from rapport.services.documents import (
     MergedDocument,
     contact_source,
     document_attachment,
-    letter_file_name,
+    letter_stem,
     merge_attachment,
     one_record,
 )
@@ -31,7 +31,5 @@ def template_preview(ctx: Ctx, template_code: str, language_code: str | None,
                             salesperson_code=contact.salesperson_code,
                             description=row.description or template.description)
     data = one_record(ctx, source, contact.no, record=record)
-    company, person = ((contact.company_name, contact.name) if contact.type == "Person"
-                       else ("", contact.name))
-    return MergedDocument(letter_file_name(company, person, "docx"),
-                          merge_attachment(ctx, attachment_no, data))
+    stem = letter_stem(contact.type, contact.name, contact.company_name)
+    return MergedDocument(f"{stem}.docx", merge_attachment(ctx, attachment_no, data))
