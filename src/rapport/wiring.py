@@ -183,7 +183,7 @@ class Rapport:
             batch_size=cfg.delivery_batch_size, rate_limit=cfg.delivery_rate_limit,
             domain_rate_limit=cfg.delivery_domain_rate_limit,
             max_attempts=cfg.delivery_max_attempts, retry_seconds=cfg.delivery_retry_seconds,
-            lease_seconds=cfg.delivery_lease_seconds)
+            lease_seconds=cfg.delivery_lease_seconds, in_flight=cfg.delivery_in_flight)
 
     def delivery_worker(self, *, mailer: Mailer | None = None,
                         composer: Composer | None = None) -> Worker:

@@ -22,7 +22,7 @@ def resend(
         help="Entries to resend (default: every entry of the logged segment).")] = None,
     logged_segment: Annotated[int | None, typer.Option(
         "--logged-segment", min=1, max=MAX_NUMBER, metavar=NUMBER,
-        help="The logged segment the entries come from (required, E33).")] = None,
+        help="The logged segment the entries come from (required).")] = None,
     as_email: Annotated[bool, typer.Option(
         "--email", help="Send by e-mail whatever the entries' correspondence type.")] = False,
     update_merge_fields: Annotated[bool, typer.Option(
