@@ -5,7 +5,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench clean
+.PHONY: install system-deps run test lint bench clean
+
+# Debian packages rapport uses when present: LibreOffice headless renders hard copies to PDF
+# (without it letters are delivered as .docx), with metric-compatible fonts for Word letters.
+DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-crosextra-carlito fonts-liberation2
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +18,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+system-deps:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES)
 
 run: install
 	$(BIN)/rapport db upgrade

@@ -28,6 +28,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 
 from sqlalchemy import Integer, String, cast, insert, literal, select
 
@@ -64,6 +65,9 @@ class FixedLetters:
                                 "application/vnd.openxmlformats-officedocument"
                                 ".wordprocessingml.document"),) if attach else ()
         self.content = Content(text=TEXT, html=HTML, attachments=files)
+
+    def prepare(self, ctx: Ctx, messages: Sequence[Outgoing]) -> None:
+        """Nothing to read ahead."""
 
     def compose(self, ctx: Ctx, message: Outgoing) -> Content:
         return self.content

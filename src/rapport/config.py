@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     port: int = 8000
     attachment_storage_dir: str | None = None
     busy_timeout_ms: int = 30_000
+    #: LibreOffice for hard copies (default: ``soffice`` on the PATH; none = .docx letters).
+    soffice_path: str | None = None
+    #: LibreOffice converters run side by side, and the seconds one batch may take besides
+    #: two seconds per letter before it is stopped.
+    pdf_workers: int = 2
+    pdf_timeout_s: float = 60.0
     #: A fixed work date for every command (training, reproducible examples); default: today.
     work_date: dt.date | None = None
     #: Where the CLI writes the details of an internal error (default: the user's state folder).

@@ -29,13 +29,14 @@ from rapport.db.schema import HEAD, revision_of
 from rapport.db.session import session_factory
 from rapport.errors import DatabaseUnavailableError, SettingsError
 from rapport.mail import DkimSigner, Mailer, SmtpConfig, SmtpMailer
+from rapport.merge import DocumentMerger, DocxMerger, LibreOfficeRenderer, PdfRenderer
 from rapport.services.context import Ctx, transaction, utc_now
 from rapport.services.delivery import (
     Composer,
     DeliveryOptions,
     LetterComposer,
     Letterhead,
-    StoredDocuments,
+    MergedLetters,
     UnsubscribeLinks,
     Worker,
 )
@@ -54,6 +55,22 @@ class Rapport:
         )
         self._factory = session_factory(self._engine)
         self._schema_checked = False
+        self._merger: DocumentMerger = DocxMerger()
+        self._renderer: LibreOfficeRenderer | None = None
+
+    @property
+    def merger(self) -> DocumentMerger:
+        """The Word merge engine (docx-mailmerge2 with rapport's field formatting)."""
+        return self._merger
+
+    @property
+    def renderer(self) -> PdfRenderer:
+        """The PDF renderer (LibreOffice headless), built on first use."""
+        if self._renderer is None:
+            self._renderer = LibreOfficeRenderer(
+                self.settings.soffice_path, workers=self.settings.pdf_workers,
+                timeout_s=self.settings.pdf_timeout_s)
+        return self._renderer
 
     @property
     def engine(self) -> Engine:
@@ -93,6 +110,8 @@ class Rapport:
             work_date=work_date or self.settings.today(),
             now=now,
             readonly=readonly,
+            merger=self._merger,
+            attachment_dir=self.settings.attachment_storage_dir,
         ) as ctx:
             if not self._schema_checked:
                 self._check_revision(ctx.session.connection())
@@ -193,12 +212,14 @@ class Rapport:
                       self.delivery_options())
 
     def composer(self) -> Composer:
-        """What writes each e-mail from its entry's document."""
-        return LetterComposer(StoredDocuments())
+        """What writes each e-mail: the entry's merged letter (HTML body or .docx attachment)."""
+        return LetterComposer(MergedLetters())
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection and remove the renderer's work folders."""
         self._engine.dispose()
+        if self._renderer is not None:
+            self._renderer.close()
 
     def __enter__(self) -> Rapport:
         return self

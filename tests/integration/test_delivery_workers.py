@@ -27,6 +27,9 @@ from rapport.services.delivery import (Content, DeliveryOptions, Letterhead, Uns
 from rapport.wiring import for_url
 
 class Plain:
+    def prepare(self, ctx, messages):
+        pass
+
     def compose(self, ctx, message):
         return Content(text=f"entry {message.entry_no}")
 

@@ -1,17 +1,20 @@
-"""``rapport logged-segments``: Logged segments: list, cancel, un-cancel, delete canceled."""
+"""``rapport logged-segments``: Logged segments: list, cancel, un-cancel, delete canceled,
+hard copy."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from rapport.cli.common import console, use_case
+from rapport.cli.common import console, use_case, wiring
 from rapport.cli.options import CODE, MAX_NUMBER, NUMBER
 from rapport.services import log as service
+from rapport.services.documents import deliver_hard_copy
 
-app = typer.Typer(help="Logged segments: list, cancel, un-cancel, delete canceled.",
+app = typer.Typer(help="Logged segments: list, cancel, un-cancel, delete canceled, hard copy.",
                   no_args_is_help=True)
 
 EntryNos = Annotated[list[int], typer.Argument(
@@ -80,3 +83,31 @@ def delete_canceled(
                   f"{result.entries_detached} interaction log entr(y/ies) and "
                   f"{result.campaign_entries_detached} campaign entr(y/ies) detached.",
                   highlight=False)
+
+
+@app.command("hard-copy")
+def hard_copy_command(
+    segment: Annotated[str, typer.Argument(metavar="SEGMENT_NO", help="The logged segment.")],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", metavar="FOLDER", file_okay=False,
+        help="Folder for the ZIP (default: the current folder).")] = Path("."),
+) -> None:
+    """Deliver the segment's Hard Copy entries: their letters merged and rendered to PDF
+    (LibreOffice), one ZIP named after the segment with one file per contact."""
+    rapport = wiring()
+    result = deliver_hard_copy(use_case, rapport.renderer, segment,
+                               workers=rapport.settings.pdf_workers)
+    if result.note:
+        console.print(result.note)
+    for entry_no, reason in sorted(result.errors.items()):
+        console.print(f"Entry {entry_no}: {reason}")
+    if not result.delivered:
+        console.print(f"No hard copy of segment {segment.upper()} was waiting for delivery"
+                      if not result.errors else "No letter was delivered")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / result.zip_name
+    target.write_bytes(result.content)
+    kind = "PDF" if not result.note else ".docx"
+    console.print(f"Wrote {target}: {len(result.delivered)} letter(s) as {kind}, "
+                  f"{len(result.errors)} error(s)")

@@ -44,8 +44,11 @@ AREAS = (
          ("rapport.cli.contacts", "rapport.cli.contact_edits")),
     Area("segments", "Segments: build target groups, undo, save and reuse criteria, log.",
          ("rapport.cli.segments", "rapport.cli.segment_criteria", "rapport.cli.segment_lines",
-          "rapport.cli.segment_log")),
-    Area("logged-segments", "Logged segments: list, cancel, un-cancel, delete canceled.",
+          "rapport.cli.segment_log", "rapport.cli.segment_letters")),
+    Area("templates", "Interaction templates' letters: attach, merge fields, merge preview.",
+         ("rapport.cli.templates",)),
+    Area("logged-segments", "Logged segments: list, cancel, un-cancel, delete canceled, "
+         "hard copy.",
          ("rapport.cli.logged_segments",)),
     Area("interactions", "Interaction log entries: list, create, finish, postpone, resume, "
          "cancel, evaluate, statistics.",

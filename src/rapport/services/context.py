@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db.engine import READONLY
 from rapport.db.failures import describe
 from rapport.db.models import rowcount
+from rapport.merge import DocumentMerger, DocxMerger
 
 
 def utc_now() -> dt.datetime:
@@ -41,6 +42,10 @@ class Ctx:
     user_id: str
     work_date: dt.date
     now: Callable[[], dt.datetime] = utc_now
+    #: The Word merge engine (built at the wiring point; the default serves tests and tools).
+    merger: DocumentMerger = field(default_factory=DocxMerger)
+    #: Where new attachments are written when a directory store is configured (else embedded).
+    attachment_dir: str | None = None
     _after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def after_commit(self, action: Callable[[], None]) -> None:
@@ -56,11 +61,14 @@ def transaction(
     work_date: dt.date | None = None,
     now: Callable[[], dt.datetime] = utc_now,
     readonly: bool = False,
+    merger: DocumentMerger | None = None,
+    attachment_dir: str | None = None,
 ) -> Iterator[Ctx]:
     """One use case in one transaction: commit if the block succeeds, roll back if it raises."""
     session = factory()
     ctx = Ctx(
-        session=session, user_id=user_id.upper(), work_date=work_date or now().date(), now=now
+        session=session, user_id=user_id.upper(), work_date=work_date or now().date(), now=now,
+        merger=merger or DocxMerger(), attachment_dir=attachment_dir,
     )
     try:
         if readonly:

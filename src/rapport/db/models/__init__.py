@@ -45,6 +45,7 @@ from rapport.db.models.setup import (
     BusinessRelation,
     Campaign,
     CampaignStatus,
+    CompanyInformation,
     CountryRegion,
     IndustryGroup,
     JobResponsibility,
@@ -56,6 +57,7 @@ from rapport.db.models.setup import (
     ProfileQuestionnaireLine,
     Salesperson,
     Salutation,
+    SalutationFormula,
     Territory,
 )
 
@@ -67,6 +69,7 @@ __all__ = [
     "Campaign",
     "CampaignEntry",
     "CampaignStatus",
+    "CompanyInformation",
     "Contact",
     "ContactAltAddrDateRange",
     "ContactAltAddress",
@@ -97,6 +100,7 @@ __all__ = [
     "ProfileQuestionnaireLine",
     "Salesperson",
     "Salutation",
+    "SalutationFormula",
     "SavedSegmentCriteria",
     "SavedSegmentCriteriaLine",
     "SegmentCriteriaLine",

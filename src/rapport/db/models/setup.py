@@ -187,3 +187,38 @@ class Campaign(Base):
             name="dates_ordered",
         ),
     )
+
+
+class CompanyInformation(Base):
+    """The company writing the letters (SPEC §3.12 B "Company Information"); one row, id 1."""
+
+    __tablename__ = "company_information"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    name: Mapped[str] = text_col(100)
+    name_2: Mapped[str] = text_col(50)
+    address: Mapped[str] = text_col(100)
+    address_2: Mapped[str] = text_col(50)
+    post_code: Mapped[str] = text_col(20)
+    city: Mapped[str] = text_col(30)
+    county: Mapped[str] = text_col(30)
+    country_region_code: Mapped[str | None] = code_ref("country_region.code")
+    vat_registration_no: Mapped[str] = text_col(20)
+    registration_no: Mapped[str] = text_col(50)
+    phone_no: Mapped[str] = text_col(30)
+    fax_no: Mapped[str] = text_col(30)
+    bank_branch_no: Mapped[str] = text_col(20)
+    bank_name: Mapped[str] = text_col(100)
+    bank_account_no: Mapped[str] = text_col(30)
+    giro_no: Mapped[str] = text_col(20)
+
+
+class SalutationFormula(Base):
+    """How a salutation reads in a language (formal or informal), e.g. ``Dear {first_name}``;
+    the placeholders are the contact's name parts (SPEC §3.12 B "Salutations")."""
+
+    __tablename__ = "salutation_formula"
+    salutation_code: Mapped[str] = mapped_column(
+        String(CODE), ForeignKey("salutation.code", ondelete="CASCADE"), primary_key=True)
+    language_code: Mapped[str] = mapped_column(String(CODE), primary_key=True)
+    salutation_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    salutation: Mapped[str] = text_col(100)

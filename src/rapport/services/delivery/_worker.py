@@ -144,6 +144,7 @@ class Worker:
         with self.use_cases(readonly=True) as ctx:
             facts = outgoing(ctx, [(c.outbox_id, c.entry_no, c.generation, c.attempts)
                                    for c in claimed])
+            self.composer.prepare(ctx, facts)
             for message in facts:
                 try:
                     if not message.recipient:

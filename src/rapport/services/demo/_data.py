@@ -47,6 +47,20 @@ STREETS = ("Harbour Road", "Mill Lane", "Station Street", "Market Square", "Birc
            "Copper Street", "Willow Gardens", "Beacon Hill", "Foundry Lane", "River Walk")
 SALUTATIONS = (("COMPANY", "Company"), ("FORMAL", "Formal, person"),
                ("INFORMAL", "Informal, person"))
+SALUTATION_FORMULAS = (
+    ("FORMAL", "", "Formal", "Dear {first_name} {surname}"),
+    ("FORMAL", "", "Informal", "Dear {first_name}"),
+    ("FORMAL", "DEU", "Formal", "Sehr geehrte(r) {first_name} {surname}"),
+    ("FORMAL", "DEU", "Informal", "Hallo {first_name}"),
+    ("FORMAL", "NOR", "Formal", "Kjære {first_name} {surname}"),
+    ("FORMAL", "NOR", "Informal", "Hei {first_name}"),
+    ("COMPANY", "", "Formal", "Dear Sir or Madam"),
+    ("COMPANY", "DEU", "Formal", "Sehr geehrte Damen und Herren"),
+    ("COMPANY", "NOR", "Formal", "Til {company_name}"),
+)
+COMPANY = dict(name="Rapport Demo Trading AS", address="Harbour Road 1", post_code="0150",
+               city="Oslo", phone_no="+47 22 00 00 00", vat_registration_no="NO999999999MVA",
+               bank_name="Demo Bank", bank_account_no="1234.56.78901")
 MAILING_GROUPS = (("NEWS", "Newsletter"), ("EVENTS", "Event invitations"),
                   ("XMAS", "Season's greetings card"), ("PRODUCT", "Product news"))
 INDUSTRY_GROUPS = (("RETAIL", "Retail"), ("WHOLESALE", "Wholesale"),

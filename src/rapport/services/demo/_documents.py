@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 # python-docx (and lxml) load where a letter is built, not with the demo package: generating
 # contacts (`rapport demo --contacts N`) builds no letter.
 
-LETTER_FIELDS = ("Contact_Name", "Contact_Company_Name", "Contact_Address", "Contact_Post_Code",
-                 "Contact_City", "Document_Date", "Formal_Salutation", "Salesperson_Name",
-                 "Salesperson_Job_Title")
+LETTER_FIELDS = (
+    "Company_Information_Name", "Company_Information_Address", "Company_Information_Post_Code",
+    "Company_Information_City", "Contact_Name", "Contact_Company_Name", "Contact_Address",
+    "Contact_Post_Code", "Contact_City", "Document_Date", "Formal_Salutation",
+    "Salesperson_Name", "Salesperson_Job_Title")
 NEWSLETTER_FIELDS = ("Contact_Name", "Contact_Company_Name", "Salesperson_Name")
 
 _TEXTS = {
@@ -31,6 +33,10 @@ _TEXTS = {
             "vielen Dank für Ihr Interesse an unseren Produkten. Wir freuen uns, {company} als "
             "neuen Geschäftskontakt begrüßen zu dürfen.",
             "Mit freundlichen Grüßen"),
+    "NOR": ("Velkommen til Rapport Demo Trading",
+            "takk for interessen for produktene våre. Vi ønsker {company} velkommen som ny "
+            "forretningsforbindelse og ser frem til samarbeidet.",
+            "Med vennlig hilsen"),
 }
 
 
@@ -61,12 +67,13 @@ def _line(document: object, *parts: str) -> Paragraph:
 
 
 def welcome_letter(language: str = "") -> bytes:
-    """A welcome letter (.docx) in English ('') or German ('DEU') with merge fields."""
+    """A welcome letter (.docx) in English (''), German ('DEU') or Norwegian ('NOR')."""
     from docx import Document
 
     heading, body, closing = _TEXTS.get(language, _TEXTS[""])
     document = Document()
-    _line(document, "Rapport Demo Trading · Harbour Road 1 · 0150 Oslo")
+    _line(document, "{Company_Information_Name}", " · ", "{Company_Information_Address}", " · ",
+          "{Company_Information_Post_Code}", " ", "{Company_Information_City}")
     _line(document, "{Contact_Company_Name}")
     _line(document, "{Contact_Name}")
     _line(document, "{Contact_Address}")

@@ -86,6 +86,15 @@ def ensure_setup(ctx: Ctx) -> None:
                                     authentication_email=email, salesperson_code=salesperson)])
     _ensure_marketing_setup(s)
     _ensure_questionnaires(s)
+    _ensure_letterhead(s)
+
+
+def _ensure_letterhead(session: Session) -> None:
+    """The company's details and the salutations the demo letters merge."""
+    ensure_rows(session, m.CompanyInformation, [dict(id=1, **data.COMPANY)])
+    ensure_rows(session, m.SalutationFormula, [
+        dict(salutation_code=code, language_code=lang, salutation_type=kind, salutation=text)
+        for code, lang, kind, text in data.SALUTATION_FORMULAS])
 
 
 def _ensure_marketing_setup(session: Session) -> None:
@@ -168,6 +177,7 @@ def _templates(ctx: Ctx) -> int:
     made = ensure_rows(s, m.InteractionTemplate, rows)
     languages = [("WELCOME", "", "Welcome letter", "docx", welcome_letter("")),
                  ("WELCOME", "DEU", "Willkommensbrief", "docx", welcome_letter("DEU")),
+                 ("WELCOME", "NOR", "Velkomstbrev", "docx", welcome_letter("NOR")),
                  ("NEWSLETTER", "", "Newsletter", "html", newsletter_html())]
     for template, language, description, extension, content in languages:
         if s.get(m.InteractionTmplLanguage, (template, language)) is None:

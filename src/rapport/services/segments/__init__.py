@@ -20,6 +20,11 @@ from rapport.services.segments._header import (
     subject_default,
     update_header,
 )
+from rapport.services.segments._header_attachments import (
+    header_attachment,
+    remove_header_attachment,
+    set_header_attachment,
+)
 from rapport.services.segments._inputs import (
     HeaderFieldChanges,
     LineChanges,
@@ -46,6 +51,7 @@ from rapport.services.segments._manual_lines import (
     update_line,
     upload_line_attachment,
 )
+from rapport.services.segments._merge_preview import merge_preview
 from rapport.services.segments._records import record_name, require_segment
 from rapport.services.segments._resolved import LineView, resolved_lines, resolved_segment
 from rapport.services.segments._segments import (
@@ -78,6 +84,7 @@ __all__ = [
     "delete_segment",
     "export_segment",
     "get_segment",
+    "header_attachment",
     "HeaderFieldChanges",
     "insert_lines",
     "large_step",
@@ -88,8 +95,10 @@ __all__ = [
     "LineView",
     "list_lines",
     "list_segments",
+    "merge_preview",
     "record_action",
     "record_name",
+    "remove_header_attachment",
     "remove_line",
     "remove_line_attachment",
     "require_segment",
@@ -101,6 +110,7 @@ __all__ = [
     "SegmentDetail",
     "SegmentInput",
     "SegmentSummary",
+    "set_header_attachment",
     "set_header_template",
     "set_language_default",
     "set_line_language",

@@ -1,13 +1,12 @@
 """Interaction groups and templates, with their language rows and attachments."""
 
+from rapport.services.documents import AttachmentUpload, drop_attachments, store_attachment
 from rapport.services.templates._groups import GroupChanges, GroupInput
 from rapport.services.templates._languages import (
-    AttachmentUpload,
     TemplateLanguageChanges,
     TemplateLanguageInput,
     add_template_language,
     delete_template_language,
-    drop_attachments,
     export_template_attachment,
     get_row,
     get_template,
@@ -16,9 +15,9 @@ from rapport.services.templates._languages import (
     remove_template_attachment,
     save_template_language,
     set_template_attachment,
-    store_attachment,
     update_template_language,
 )
+from rapport.services.templates._preview import template_preview
 from rapport.services.templates._templates import (
     TemplateChanges,
     TemplateInput,
@@ -54,6 +53,7 @@ __all__ = [
     "save_template_language",
     "set_template_attachment",
     "store_attachment",
+    "template_preview",
     "TemplateChanges",
     "TemplateInput",
     "TemplateLanguageChanges",

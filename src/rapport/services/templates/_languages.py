@@ -7,30 +7,26 @@ template that uses a Word template is refused (E22).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import PurePath
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import exists, select
 
 from rapport.db import models as m
 from rapport.domain.codes import normalize_code, require_code
-from rapport.domain.enums import StorageType, WizardAction
+from rapport.domain.enums import WizardAction
 from rapport.errors import ConflictError, NotFoundError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.documents import (
+    AttachmentUpload,
+    attachment_file,
+    drop_attachments,
+    store_attachment,
+)
 from rapport.services.inputs import Input
 from rapport.services.records import get_or_raise
 
 TemplateRow = m.InteractionTmplLanguage
-
-
-@dataclass(frozen=True)
-class AttachmentUpload:
-    """A file to attach: its name (with extension) and its bytes."""
-
-    file_name: str
-    content: bytes
 
 
 class TemplateLanguageInput(Input):
@@ -120,38 +116,6 @@ def refuse_if_word_template(template: m.InteractionTemplate, row: TemplateRow | 
             "because a Word template has been specified",
             code="E22", record=f"Interaction Template {template.code}",
             field="attachment_no", reason="Word template in use")
-
-
-def store_attachment(ctx: Ctx, upload: AttachmentUpload) -> int:
-    """Store a file in the database and return its attachment number."""
-    name = PurePath(upload.file_name.strip()).name
-    if not name:
-        raise ValidationError("An attachment needs a file name", record="Attachment",
-                              field="file_name", reason="blank")
-    att = m.Attachment(file_name=name, file_extension=PurePath(name).suffix.lstrip(".").lower(),
-                       content=upload.content, storage_type=StorageType.EMBEDDED.value,
-                       last_modified_at=ctx.now())
-    ctx.session.add(att)
-    ctx.session.flush()
-    return att.no
-
-
-def drop_attachments(ctx: Ctx, numbers: Iterable[int | None]) -> None:
-    """Delete the given attachments that no row of any table refers to any more."""
-    nos = sorted({n for n in numbers if n is not None})
-    if not nos:
-        return
-    ctx.session.flush()
-    stmt = delete(m.Attachment).where(m.Attachment.no.in_(nos))
-    for column in _attachment_refs():
-        stmt = stmt.where(~exists().where(column == m.Attachment.no))
-    ctx.session.execute(stmt.execution_options(synchronize_session=False))
-
-
-def _attachment_refs() -> list[Any]:
-    return [table.c[name]
-            for table in m.Base.metadata.sorted_tables if table.name != "attachment"
-            for name in ("attachment_no", "modified_word_template") if name in table.c]
 
 
 def add_template_language(
@@ -297,7 +261,7 @@ def export_template_attachment(ctx: Ctx, template_code: str, language_code: str 
             f"language {row.language_code or '(blank)'}",
             record=f"Interaction Template {row.interaction_template_code}",
             field="attachment_no")
-    return AttachmentUpload(file_name=att.file_name, content=att.content or b"")
+    return attachment_file(ctx, att.no)
 
 
 def list_template_languages(ctx: Ctx, template_code: str) -> Sequence[TemplateRow]:

@@ -20,6 +20,7 @@ from rapport.domain.enums import CorrespondenceType, InformationFlow, InitiatedB
 from rapport.domain.field_values import check_amount, check_minutes, check_option
 from rapport.errors import ConflictError, RuleViolationError, ValidationError
 from rapport.services.context import Ctx
+from rapport.services.documents import drop_attachments
 from rapport.services.inputs import Amount, Input, Minutes
 from rapport.services.setup import ensure_exists
 from rapport.services.templates import _languages as tl
@@ -210,7 +211,7 @@ def _set_word_template(ctx: Ctx, template: m.InteractionTemplate, value: str | N
                 "removed to use a Word template (replace_attachment)",
                 record=record, field="word_template_code", reason="attachment exists")
         old, row.attachment_no = row.attachment_no, None
-        tl.drop_attachments(ctx, [old])
+        drop_attachments(ctx, [old])
     row.word_template_code = word
     template.word_template_code = word
 
@@ -257,7 +258,7 @@ def delete_interaction_template(ctx: Ctx, code: str) -> None:
     ctx.session.execute(delete(rows).where(rows.interaction_template_code == template.code)
                         .execution_options(synchronize_session="fetch"))
     ctx.session.delete(template)
-    tl.drop_attachments(ctx, attachments)
+    drop_attachments(ctx, attachments)
     ctx.session.flush()
 
 

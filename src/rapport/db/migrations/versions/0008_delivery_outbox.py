@@ -1,7 +1,7 @@
 """e-mail delivery outbox and e-mail opt-outs (issue 12)
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 
 ``delivery_outbox`` holds one row per e-mail message: logging a segment writes the rows in its
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
