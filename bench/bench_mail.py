@@ -28,10 +28,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 
 from sqlalchemy import Integer, String, cast, insert, literal, select
 
-from bench.common import HEADER, backends, fresh_rapport, report, timed
+from bench.common import HEADER, backends, fresh_rapport, machine_load, report, timed
 from rapport.db import models as m
 from rapport.mail import SmtpConfig, SmtpMailer
 from rapport.services.context import Ctx
@@ -64,6 +65,9 @@ class FixedLetters:
                                 "application/vnd.openxmlformats-officedocument"
                                 ".wordprocessingml.document"),) if attach else ()
         self.content = Content(text=TEXT, html=HTML, attachments=files)
+
+    def prepare(self, ctx: Ctx, messages: Sequence[Outgoing]) -> None:
+        """Nothing to read ahead."""
 
     def compose(self, ctx: Ctx, message: Outgoing) -> Content:
         return self.content
@@ -159,6 +163,7 @@ def main() -> None:
     try:
         print(f"# python -m bench.bench_mail --messages {args.messages} "
               f"--engines {args.engines}")
+        print(f"# {machine_load()}")
         print(HEADER)
         for attach in (False, True):
             kind = "with 36 KB attachment" if attach else "plain"
@@ -167,6 +172,7 @@ def main() -> None:
             for backend in backends(args.engines):
                 seconds = worker_run(backend, port, args.messages, attach)
                 report(f"worker ({kind})", backend, args.messages, seconds, bare)
+        print(f"# {machine_load()}")
     finally:
         proc.terminate()
         proc.wait(10)

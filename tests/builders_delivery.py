@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -32,6 +33,9 @@ FAST = DeliveryOptions(batch_size=10, max_attempts=3, retry_seconds=0.0)
 
 class Letters:
     """A composer made in the tests: a short letter, or a .docx when sent as attachment."""
+
+    def prepare(self, ctx: Ctx, messages: Sequence[Outgoing]) -> None:
+        """Nothing to read ahead."""
 
     def compose(self, ctx: Ctx, message: Outgoing) -> Content:
         text = f"Dear {message.contact_name},\nentry {message.entry_no}."

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     delivery_retry_seconds: float = 60.0
     #: A claim older than this is taken to belong to a worker that died (another host's worker).
     delivery_lease_seconds: float = 900.0
+    #: Messages a worker marks "sending" in one commit: the most a worker that dies mid-batch
+    #: leaves "unknown" (1: exactly the message it was handing over; more: faster).
+    delivery_in_flight: int = 10
 
     @field_validator("time_zone")
     @classmethod
@@ -116,7 +119,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an https:// URL, e.g. https://crm.example.com")
         return value.rstrip("/")
 
-    @field_validator("delivery_batch_size", "delivery_max_attempts")
+    @field_validator("delivery_batch_size", "delivery_max_attempts", "delivery_in_flight")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:

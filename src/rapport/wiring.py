@@ -36,7 +36,7 @@ from rapport.services.delivery import (
     DeliveryOptions,
     LetterComposer,
     Letterhead,
-    StoredDocuments,
+    MergedLetters,
     UnsubscribeLinks,
     Worker,
 )
@@ -202,7 +202,7 @@ class Rapport:
             batch_size=cfg.delivery_batch_size, rate_limit=cfg.delivery_rate_limit,
             domain_rate_limit=cfg.delivery_domain_rate_limit,
             max_attempts=cfg.delivery_max_attempts, retry_seconds=cfg.delivery_retry_seconds,
-            lease_seconds=cfg.delivery_lease_seconds)
+            lease_seconds=cfg.delivery_lease_seconds, in_flight=cfg.delivery_in_flight)
 
     def delivery_worker(self, *, mailer: Mailer | None = None,
                         composer: Composer | None = None) -> Worker:
@@ -212,8 +212,8 @@ class Rapport:
                       self.delivery_options())
 
     def composer(self) -> Composer:
-        """What writes each e-mail from its entry's document."""
-        return LetterComposer(StoredDocuments())
+        """What writes each e-mail: the entry's merged letter (HTML body or .docx attachment)."""
+        return LetterComposer(MergedLetters())
 
     def dispose(self) -> None:
         """Close every pooled connection and remove the renderer's work folders."""

@@ -6,7 +6,12 @@ from rapport.services.delivery._compose import (
     FileAttachment,
     Outgoing,
 )
-from rapport.services.delivery._letters import Documents, LetterComposer, StoredDocuments
+from rapport.services.delivery._letters import (
+    Documents,
+    LetterComposer,
+    MergedLetters,
+    StoredDocuments,
+)
 from rapport.services.delivery._message import Letterhead, build_message, message_id
 from rapport.services.delivery._outbox import queue_logged_entries
 from rapport.services.delivery._resend import ResendResult, resend
@@ -35,6 +40,7 @@ __all__ = [
     "LetterComposer",
     "Letterhead",
     "mark_sent",
+    "MergedLetters",
     "message_id",
     "opt_out_state",
     "OptOut",

@@ -63,6 +63,10 @@ class Composer(Protocol):
     message then fails with that reason and its entry shows Error.
     """
 
+    def prepare(self, ctx: Ctx, messages: Sequence[Outgoing]) -> None:
+        """Read ahead what composing a batch needs (called once per batch, may do nothing)."""
+        ...
+
     def compose(self, ctx: Ctx, message: Outgoing) -> Content:
         """The content of ``message``."""
         ...

@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import encode_rfc2231, format_datetime, formataddr, parseaddr
+from functools import cached_property
 
 from rapport.mail import DkimSigner
 from rapport.services.delivery._compose import Content, FileAttachment, Outgoing
@@ -37,12 +38,17 @@ class Letterhead:
     links: UnsubscribeLinks
     signer: DkimSigner | None = None
 
-    @property
+    @cached_property
     def envelope_sender(self) -> str:
         """The bare address of the sender (SMTP MAIL FROM)."""
         return parseaddr(self.sender)[1]
 
-    @property
+    @cached_property
+    def from_header(self) -> str:
+        """The From header, encoded once."""
+        return _address(*parseaddr(self.sender))
+
+    @cached_property
     def domain(self) -> str:
         """The sender's domain, which Message-IDs are made in."""
         return self.envelope_sender.rpartition("@")[2] or "rapport.invalid"
@@ -118,8 +124,7 @@ def build_message(message: Outgoing, content: Content, letterhead: Letterhead,
     """The message as it goes over SMTP (CRLF line ends), signed when a signer is set."""
     part_headers, payload = _body(content)
     headers = [
-        ("From", _header_text(letterhead.sender) if "<" not in letterhead.sender
-         else _address(*parseaddr(letterhead.sender))),
+        ("From", letterhead.from_header),
         ("To", _address(message.contact_name, message.recipient)),
         ("Subject", _header_text(message.subject)),
         ("Date", format_datetime(now)),

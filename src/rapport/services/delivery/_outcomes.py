@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, update
+from sqlalchemy import bindparam, or_, update
 
 from rapport.domain.enums import DeliveryStatus, OutboxStatus
 from rapport.services.context import Ctx, run
-from rapport.services.delivery._outbox import set_entry_status
 from rapport.services.tables import ILE, OUTBOX
 
 
@@ -53,76 +53,76 @@ class Policy:
         return now + dt.timedelta(seconds=self.retry_seconds * 2 ** max(attempts - 1, 0))
 
 
+_HELD = (OUTBOX.c.id == bindparam("b_id")) & (OUTBOX.c.claimed_by == bindparam("b_worker"))
+# Not IN (…): an expanding parameter cannot be used with executemany.
+_IN_HAND = or_(OUTBOX.c.status == OutboxStatus.SENDING.value,
+               OUTBOX.c.status == OutboxStatus.UNKNOWN.value)
+# Built once: a worker runs these once or twice per message (executemany by key).
+_MARK_SENDING = (update(OUTBOX).where(_HELD, OUTBOX.c.status == OutboxStatus.CLAIMED.value)
+                 .values(status=OutboxStatus.SENDING.value, recipient=bindparam("b_recipient"),
+                         attempts=OUTBOX.c.attempts + 1))
+_SENT = (update(OUTBOX).where(_HELD, _IN_HAND)
+         .values(status=OutboxStatus.SENT.value, sent_at=bindparam("b_now"), error=""))
+_RETRY = (update(OUTBOX).where(_HELD, _IN_HAND)
+          .values(status=OutboxStatus.PENDING.value, claimed_by="", claimed_at=None,
+                  error=bindparam("b_error"), next_attempt_at=bindparam("b_at")))
+_FINISH = (update(OUTBOX).where(_HELD, OUTBOX.c.status != OutboxStatus.SENT.value)
+           .values(status=bindparam("b_status"), error=bindparam("b_error")))
+_ENTRY = (update(ILE).where(ILE.c.entry_no == bindparam("b_entry"))
+          .values(delivery_status=bindparam("b_delivery"), delivery_error=bindparam("b_error")))
+_MANY = {"synchronize_session": False}
+
+
 def mark_sending(ctx: Ctx, worker: str, window: Sequence[tuple[int, str]]) -> None:
     """Commit-before-talking: the (outbox id, recipient) pairs of the window are being sent."""
-    if not window:
-        return
-    stmt = (
-        update(OUTBOX)
-        .where(OUTBOX.c.id == bindparam("b_id"), OUTBOX.c.claimed_by == worker,
-               OUTBOX.c.status == OutboxStatus.CLAIMED.value)
-        .values(status=OutboxStatus.SENDING.value, recipient=bindparam("b_recipient"),
-                attempts=OUTBOX.c.attempts + 1)
-    )
-    ctx.session.execute(stmt, [{"b_id": i, "b_recipient": r[:80]} for i, r in window],
-                        execution_options={"synchronize_session": False})
+    if window:
+        ctx.session.execute(_MARK_SENDING, [
+            {"b_id": i, "b_worker": worker, "b_recipient": r[:80]} for i, r in window],
+            execution_options=_MANY)
 
 
 def record(ctx: Ctx, worker: str, outcomes: Sequence[Outcome], policy: Policy) -> None:
     """Write the outcomes of a window and the Delivery Status of their entries."""
+    if not outcomes:
+        return
     now = ctx.now()
-    held = OUTBOX.c.claimed_by == worker
-    sending = OUTBOX.c.status.in_([OutboxStatus.SENDING.value, OutboxStatus.UNKNOWN.value])
     by_result: dict[Result, list[Outcome]] = {result: [] for result in Result}
     for outcome in outcomes:
         by_result[outcome.result].append(outcome)
-    sent = by_result[Result.SENT]
-    if sent:
-        run(ctx, update(OUTBOX).where(OUTBOX.c.id.in_([o.outbox_id for o in sent]), held,
-                                      sending)
-            .values(status=OutboxStatus.SENT.value, sent_at=now, error=""))
-        set_entry_status(ctx, [o.entry_no for o in sent], DeliveryStatus.BLANK)
     retry = [o for o in by_result[Result.RETRY] if o.attempts < policy.max_attempts]
-    given_up = [o for o in by_result[Result.RETRY] if o.attempts >= policy.max_attempts]
     failed = by_result[Result.FAILED] + [
         Outcome(o.outbox_id, o.entry_no, o.attempts, Result.FAILED,
-                f"gave up after {o.attempts} attempt(s): {o.reason}") for o in given_up]
-    _finish(ctx, held, failed, OutboxStatus.FAILED, DeliveryStatus.ERROR)
-    _finish(ctx, held, by_result[Result.UNKNOWN], OutboxStatus.UNKNOWN, DeliveryStatus.ERROR)
-    if retry:
-        stmt = (update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id"), held, sending)
-                .values(status=OutboxStatus.PENDING.value, claimed_by="", claimed_at=None,
-                        error=bindparam("b_error"), next_attempt_at=bindparam("b_at")))
-        ctx.session.execute(stmt, [
-            {"b_id": o.outbox_id, "b_error": o.reason[:500],
-             "b_at": policy.retry_at(now, o.attempts)} for o in retry],
-            execution_options={"synchronize_session": False})
+                f"gave up after {o.attempts} attempt(s): {o.reason}")
+        for o in by_result[Result.RETRY] if o.attempts >= policy.max_attempts]
+    _many(ctx, _SENT, [{"b_id": o.outbox_id, "b_worker": worker, "b_now": now}
+                       for o in by_result[Result.SENT]])
+    _many(ctx, _RETRY, [{"b_id": o.outbox_id, "b_worker": worker, "b_error": o.reason[:500],
+                         "b_at": policy.retry_at(now, o.attempts)} for o in retry])
+    for status, done in ((OutboxStatus.FAILED, failed),
+                         (OutboxStatus.UNKNOWN, by_result[Result.UNKNOWN])):
+        _many(ctx, _FINISH, [{"b_id": o.outbox_id, "b_worker": worker, "b_status": status.value,
+                              "b_error": o.reason[:500]} for o in done])
+    _many(ctx, _ENTRY, [
+        {"b_entry": o.entry_no, "b_delivery": DeliveryStatus.BLANK.value, "b_error": ""}
+        for o in by_result[Result.SENT]] + [
+        {"b_entry": o.entry_no, "b_delivery": DeliveryStatus.ERROR.value,
+         "b_error": o.reason[:500]} for o in failed + by_result[Result.UNKNOWN]])
     release(ctx, worker, [o.outbox_id for o in by_result[Result.NOT_ATTEMPTED]])
 
 
-def _finish(ctx: Ctx, held: ColumnElement[bool], outcomes: Sequence[Outcome], status: OutboxStatus,
-            entry_status: DeliveryStatus) -> None:
-    """Final outcomes with a reason each: the message's row and its entry."""
-    if not outcomes:
-        return
-    stmt = (update(OUTBOX).where(OUTBOX.c.id == bindparam("b_id"), held,
-                                 OUTBOX.c.status != OutboxStatus.SENT.value)
-            .values(status=status.value, error=bindparam("b_error")))
-    ctx.session.execute(stmt, [{"b_id": o.outbox_id, "b_error": o.reason[:500]}
-                               for o in outcomes],
-                        execution_options={"synchronize_session": False})
-    entries = (update(ILE).where(ILE.c.entry_no == bindparam("b_entry"))
-               .values(delivery_status=entry_status.value, delivery_error=bindparam("b_error")))
-    ctx.session.execute(entries, [{"b_entry": o.entry_no, "b_error": o.reason[:500]}
-                                  for o in outcomes],
-                        execution_options={"synchronize_session": False})
+def _many(ctx: Ctx, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        ctx.session.execute(stmt, rows, execution_options=_MANY)
 
 
 def release(ctx: Ctx, worker: str, outbox_ids: Sequence[int]) -> None:
-    """Claimed messages the worker did not begin go back to pending, untouched."""
-    if outbox_ids:
-        run(ctx, update(OUTBOX)
-            .where(OUTBOX.c.id.in_(outbox_ids), OUTBOX.c.claimed_by == worker,
-                   OUTBOX.c.status.in_([OutboxStatus.CLAIMED.value,
-                                        OutboxStatus.SENDING.value]))
-            .values(status=OutboxStatus.PENDING.value, claimed_by="", claimed_at=None))
+    """Claimed messages the worker did not hand over go back to pending (a window's message
+    marked "sending" gets back the attempt it was counted)."""
+    if not outbox_ids:
+        return
+    mine = (OUTBOX.c.id.in_(outbox_ids), OUTBOX.c.claimed_by == worker)
+    back = {"status": OutboxStatus.PENDING.value, "claimed_by": "", "claimed_at": None}
+    run(ctx, update(OUTBOX).where(*mine, OUTBOX.c.status == OutboxStatus.SENDING.value)
+        .values(attempts=OUTBOX.c.attempts - 1, **back))
+    run(ctx, update(OUTBOX).where(*mine, OUTBOX.c.status == OutboxStatus.CLAIMED.value)
+        .values(**back))

@@ -1,11 +1,12 @@
 """The delivery worker: claim a batch, compose it, send it over one connection, record it.
 
-The guarantee (README, "Delivery"): a message is handed to the mail server at most once by
-rapport's own decision. Before a message is handed over, the worker commits it as "sending";
-once the server answered, it commits the answer ("sent", "failed" with the server's reason, or
-pending again for a later attempt after a 4xx reply). A worker that dies leaves at most the
-message it was handing over in "sending"; the next claim turns that one into "unknown" for a
-person to decide — never sent again by itself — and gives its untouched claimed messages back.
+The guarantee (README, "E-mail delivery"): a message is handed to the mail server at most once
+by rapport's own decision. Before messages are handed over, the worker commits them as
+"sending" (``in_flight`` at a time, one commit); once the server answered, it commits the
+answers ("sent", "failed" with the server's reason, or pending again for a later attempt after
+a 4xx reply) with the next window's "sending". A worker that dies leaves at most its current
+window in "sending"; the next claim turns those into "unknown" for a person to decide — never
+sent again by themselves — and gives its untouched claimed messages back.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class DeliveryOptions:
     max_attempts: int = 5
     retry_seconds: float = 60.0
     lease_seconds: float = 900.0
+    #: Messages marked "sending" by one commit: the most a dying worker leaves in doubt.
+    in_flight: int = 10
 
 
 @dataclass
@@ -141,6 +144,7 @@ class Worker:
         with self.use_cases(readonly=True) as ctx:
             facts = outgoing(ctx, [(c.outbox_id, c.entry_no, c.generation, c.attempts)
                                    for c in claimed])
+            self.composer.prepare(ctx, facts)
             for message in facts:
                 try:
                     if not message.recipient:
@@ -156,20 +160,28 @@ class Worker:
 
     def _send_batch(self, claimed: Sequence[Claimed], report: DeliveryReport,
                     progress: Progress | None) -> bool:
-        """Send one claimed batch over one connection; False when the run must stop."""
+        """Send one claimed batch over one connection; False when the run must stop.
+
+        Messages go in windows of ``in_flight``: one commit records the previous window's
+        outcomes and marks the next window "sending"; then its messages are handed over."""
         built, done = self._compose(claimed)
         queue = list(built)
+        window: list[tuple[Outgoing, bytes]] = []
         in_flight: Outgoing | None = None
         try:
             with self.mailer.connect() as connection:
-                while queue:
-                    message, data = queue.pop(0)
-                    with self.use_cases() as ctx:  # commit what is known, then "sending"
-                        record(ctx, self.worker_id, done, self.policy)
-                        mark_sending(ctx, self.worker_id, [(message.outbox_id,
-                                                            message.recipient)])
-                    self._count(done, report, progress)
-                    in_flight, done = message, []
+                while queue or window:
+                    if not window:
+                        size = self.options.in_flight
+                        window, queue = queue[:size], queue[size:]
+                        with self.use_cases() as ctx:  # what is known, then "sending"
+                            record(ctx, self.worker_id, done, self.policy)
+                            mark_sending(ctx, self.worker_id,
+                                         [(m.outbox_id, m.recipient) for m, _ in window])
+                        self._count(done, report, progress)
+                        done = []
+                    message, data = window.pop(0)
+                    in_flight = message
                     outcome, broken = self._hand_over(connection, message, data)
                     done.append(outcome)
                     in_flight = None
@@ -187,7 +199,7 @@ class Worker:
                                     "outcome unknown: sending was interrupted; check, then "
                                     "mark sent or resend"))
             done += [Outcome(m.outbox_id, m.entry_no, m.attempts, Result.NOT_ATTEMPTED)
-                     for m, _ in queue]
+                     for m, _ in window + queue]
             with self.use_cases() as ctx:
                 record(ctx, self.worker_id, done, self.policy)
             self._count(done, report, progress)
