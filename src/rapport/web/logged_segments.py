@@ -15,6 +15,7 @@ from rapport.web.templating import render
 
 router = APIRouter()
 PAGE_SIZE = 50
+ENTRY_PAGE = 50
 
 
 @router.get("/logged-segments", include_in_schema=False)
@@ -34,7 +35,7 @@ def logged_segment_page(
 ) -> HTMLResponse:
     """One logged segment and its interaction log entries."""
     with visitor.reading() as ctx:
-        view = overview.logged_segment(ctx, entry_no, before=before)
+        view = overview.logged_segment(ctx, entry_no, before=before, limit=ENTRY_PAGE)
     return render(request, "logged_segments/page.html", view=view, follow_up=follow_up)
 
 
