@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+VENDOR := src/rapport/web/static/vendor
+ASSETS := $(VENDOR)/.copied-stamp
 
 .PHONY: install system-deps run test lint bench clean
 
@@ -17,7 +19,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end libraries come from the npm registry (package-lock.json), copied into a git-ignored
+# static folder: htmx for the pages, axe-core for the accessibility tests.
+$(ASSETS): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
+	touch $(ASSETS)
+
+install: $(STAMP) $(ASSETS)
 
 system-deps:
 	apt-get update -q
@@ -39,4 +49,4 @@ bench: install
 	$(BIN)/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV) rapport.db rapport.db-wal rapport.db-shm .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(VENDOR) test-output rapport.db rapport.db-wal rapport.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     work_date: dt.date | None = None
     #: Where the CLI writes the details of an internal error (default: the user's state folder).
     log_file: str | None = None
+    #: Signs the web pages' session and CSRF cookies; unset: a random key per process (every
+    #: browser must sign in again after a restart).
+    secret_key: str | None = None
 
     # E-mail delivery (services/delivery, mail/). Without smtp_host nothing is sent: logged
     # messages wait in the outbox until `rapport delivery run` finds a configured server.

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -38,7 +38,7 @@ from rapport.api.problems import (
 from rapport.config import Settings, get_settings
 from rapport.errors import RapportError
 from rapport.services.setup import check_health
-from rapport.web import unsubscribe
+from rapport.web import error_page, install_web, unsubscribe
 from rapport.wiring import Rapport
 
 PREFIX = "/api/v1"
@@ -73,13 +73,16 @@ def create_app(settings: Settings | None = None, *, rapport: Rapport | None = No
 
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
+    install_web(app, wired.settings.secret_key)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
 
 def _translate_errors(app: FastAPI) -> None:
     @app.exception_handler(RapportError)
-    async def _rapport_error(_request: Request, exc: RapportError) -> JSONResponse:
+    async def _rapport_error(request: Request, exc: RapportError) -> Response:
+        if _is_page(request):
+            return error_page(request, exc)
         return problem_response(exc)
 
     @app.exception_handler(RequestValidationError)
@@ -94,6 +97,11 @@ def _translate_errors(app: FastAPI) -> None:
     async def _internal(_request: Request, exc: Exception) -> JSONResponse:
         log.error("unexpected failure", exc_info=exc)
         return internal_problem()
+
+
+def _is_page(request: Request) -> bool:
+    """Whether the request is for a web page (not the API or the health check)."""
+    return not request.url.path.startswith((PREFIX, "/health"))
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

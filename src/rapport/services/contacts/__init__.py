@@ -1,6 +1,7 @@
 """Contacts: companies and persons, their classifications and numbers."""
 
 from rapport.services.contacts import files
+from rapport.services.contacts._card import ContactCard, HistoryRow, contact_card
 from rapport.services.contacts._classifications import (
     assign,
     assigned_codes,
@@ -47,8 +48,10 @@ from rapport.services.contacts._queries import (
 __all__ = [
     "assign",
     "assigned_codes",
+    "contact_card",
     "contact_deletion",
     "contact_series",
+    "ContactCard",
     "ContactChanges",
     "ContactCreated",
     "ContactDeletion",
@@ -66,6 +69,7 @@ __all__ = [
     "DuplicateRow",
     "files",
     "get_contact",
+    "HistoryRow",
     "list_contacts",
     "NumberBlock",
     "remove_profile_answer",

@@ -6,6 +6,7 @@ from rapport.services.log._log import (
 )
 from rapport.services.log._logged_segments import (
     CancelResult,
+    LoggedSegmentRow,
     cancel,
     delete_canceled,
     list_logged_segments,
@@ -19,6 +20,7 @@ __all__ = [
     "delete_canceled",
     "list_logged_segments",
     "log_segment",
+    "LoggedSegmentRow",
     "LogResult",
     "switch_canceled",
     "uncancel",

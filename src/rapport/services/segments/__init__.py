@@ -49,6 +49,7 @@ from rapport.services.segments._manual_lines import (
     upload_line_attachment,
 )
 from rapport.services.segments._merge_preview import merge_preview
+from rapport.services.segments._page_view import SegmentView, segment_view
 from rapport.services.segments._records import record_name, require_segment
 from rapport.services.segments._resolved import LineView, resolved_lines, resolved_segment
 from rapport.services.segments._segments import (
@@ -107,11 +108,13 @@ __all__ = [
     "segment_criteria",
     "segment_detail",
     "segment_page",
+    "segment_view",
     "SegmentChanges",
     "SegmentDetail",
     "SegmentInput",
     "SegmentSummary",
     "set_header_attachment",
+    "SegmentView",
     "set_header_template",
     "set_language_default",
     "set_line_language",

@@ -169,8 +169,14 @@ def get_segment(ctx: Ctx, no: str) -> SegmentSummary:
     return found[0]
 
 
-def _conditions(search: str | None, campaign_no: str | None) -> Any:
+def _conditions(search: str | None, campaign_no: str | None, salesperson_code: str | None = None,
+                user_id: str | None = None) -> Any:
     conditions: list[Any] = []
+    salesperson = normalize_code(salesperson_code, field="salesperson_code")
+    if salesperson:
+        conditions.append(m.SegmentHeader.salesperson_code == salesperson)
+    if user_id:
+        conditions.append(m.SegmentHeader.user_id == user_id)
     if search:
         pattern = f"%{search.strip().lower()}%"
         conditions.append(
@@ -190,19 +196,22 @@ def list_segments(
     *,
     search: str | None = None,
     campaign_no: str | None = None,
+    salesperson_code: str | None = None,
+    user_id: str | None = None,
     offset: int = 0,
     limit: int | None = 50,
 ) -> list[SegmentSummary]:
     """A page of segments by number, with their figures, in one query whatever the page size."""
-    return _summaries(ctx.session, _conditions(search, campaign_no), offset=offset, limit=limit)
+    condition = _conditions(search, campaign_no, salesperson_code, user_id)
+    return _summaries(ctx.session, condition, offset=offset, limit=limit)
 
 
 def segment_page(
-    ctx: Ctx, *, search: str | None = None, campaign_no: str | None = None, offset: int = 0,
-    limit: int = 50,
+    ctx: Ctx, *, search: str | None = None, campaign_no: str | None = None,
+    salesperson_code: str | None = None, offset: int = 0, limit: int = 50,
 ) -> Page[SegmentSummary]:
     """A page of segments by number with their figures, and the total (two queries)."""
-    condition = _conditions(search, campaign_no)
+    condition = _conditions(search, campaign_no, salesperson_code)
     items = _summaries(ctx.session, condition, offset=offset, limit=limit)
     total = ctx.session.scalar(select(func.count()).select_from(m.SegmentHeader)
                                .where(condition)) or 0
