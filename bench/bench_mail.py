@@ -12,7 +12,8 @@ aiosmtpd server that discards what it accepts runs on loopback in a process of i
 * **baseline** — ``smtplib.SMTP.sendmail`` of as many messages built beforehand (untimed), one
   connection per 100 messages: the bare cost of SMTP to this server.
 
-Both run twice: a plain message (text and HTML parts, about 1 KB), and the same with a 36 KB
+A third line runs the worker with a mailer that discards every message: its own cost. All
+run twice: a plain message (text and HTML parts, about 1 KB), and the same with a 36 KB
 .docx attachment. The composer here returns fixed content, so the figures are those of the
 delivery machinery; the merge's own cost is measured by the merge benchmark. Targets on the
 2-core machine: ≥ 500 msg/s plain, ≥ 150 msg/s with the attachment.
@@ -28,13 +29,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import Integer, String, cast, insert, literal, select
 
 from bench.common import HEADER, backends, fresh_rapport, machine_load, report, timed
 from rapport.db import models as m
-from rapport.mail import SmtpConfig, SmtpMailer
+from rapport.mail import Mailer, SmtpConfig, SmtpMailer
 from rapport.services.context import Ctx
 from rapport.services.delivery import (
     Content,
@@ -140,11 +142,24 @@ def baseline(port: int, messages: list[tuple[str, bytes]]) -> float:
     return t.seconds
 
 
-def worker_run(backend: str, port: int, count: int, attach: bool) -> float:
-    """Seconds the worker takes to send ``count`` queued messages."""
+class Discard:
+    """A mailer whose connection accepts every message and sends nothing (the worker's own
+    cost: claim, facts, building, commits)."""
+
+    @contextmanager
+    def connect(self) -> Iterator[Discard]:
+        yield self
+
+    def send(self, message: bytes, *, sender: str, recipient: str) -> None:
+        return None
+
+
+def worker_run(backend: str, port: int | None, count: int, attach: bool) -> float:
+    """Seconds the worker takes to send ``count`` queued messages (``port`` None: discard)."""
     with fresh_rapport(backend, "mail") as rapport:
         fill_outbox(rapport, count)
-        mailer = SmtpMailer(SmtpConfig("127.0.0.1", port, security="none"))
+        mailer: Mailer = Discard() if port is None else SmtpMailer(
+            SmtpConfig("127.0.0.1", port, security="none"))
         worker = Worker(rapport.use_case, mailer, FixedLetters(attach), LETTERHEAD,
                         DeliveryOptions(batch_size=BATCH))
         with timed() as t:
@@ -172,6 +187,9 @@ def main() -> None:
             for backend in backends(args.engines):
                 seconds = worker_run(backend, port, args.messages, attach)
                 report(f"worker ({kind})", backend, args.messages, seconds, bare)
+                seconds = worker_run(backend, None, args.messages, attach)
+                report(f"worker, discarding mailer ({kind})", backend, args.messages, seconds,
+                       bare)
         print(f"# {machine_load()}")
     finally:
         proc.terminate()

@@ -165,6 +165,11 @@ class Worker:
         Messages go in windows of ``in_flight``: one commit records the previous window's
         outcomes and marks the next window "sending"; then its messages are handed over."""
         built, done = self._compose(claimed)
+        if not built:  # nothing could be composed: no connection needed
+            with self.use_cases() as ctx:
+                record(ctx, self.worker_id, done, self.policy)
+            self._count(done, report, progress)
+            return True
         queue = list(built)
         window: list[tuple[Outgoing, bytes]] = []
         in_flight: Outgoing | None = None
