@@ -148,11 +148,15 @@ class Rapport:
             engine.dispose()
         self._schema_checked = False
 
+    def close_renderer(self) -> None:
+        """Remove the renderer's work folders (it makes new ones if used again)."""
+        if self._renderer is not None:
+            self._renderer.close()
+
     def dispose(self) -> None:
         """Close every pooled connection and remove the renderer's work folders."""
         self._engine.dispose()
-        if self._renderer is not None:
-            self._renderer.close()
+        self.close_renderer()
 
     def __enter__(self) -> Rapport:
         return self
