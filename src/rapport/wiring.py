@@ -215,11 +215,15 @@ class Rapport:
         """What writes each e-mail: the entry's merged letter (HTML body or .docx attachment)."""
         return LetterComposer(MergedLetters())
 
+    def close_renderer(self) -> None:
+        """Remove the renderer's work folders (it makes new ones if used again)."""
+        if self._renderer is not None:
+            self._renderer.close()
+
     def dispose(self) -> None:
         """Close every pooled connection and remove the renderer's work folders."""
         self._engine.dispose()
-        if self._renderer is not None:
-            self._renderer.close()
+        self.close_renderer()
 
     def __enter__(self) -> Rapport:
         return self

@@ -95,8 +95,11 @@ def hard_copy_command(
     """Deliver the segment's Hard Copy entries: their letters merged and rendered to PDF
     (LibreOffice), one ZIP named after the segment with one file per contact."""
     rapport = wiring()
-    result = deliver_hard_copy(use_case, rapport.renderer, segment,
-                               workers=rapport.settings.pdf_workers)
+    try:
+        result = deliver_hard_copy(use_case, rapport.renderer, segment,
+                                   workers=rapport.settings.pdf_workers)
+    finally:
+        rapport.close_renderer()  # LibreOffice's profiles are not left in the temp folder
     if result.note:
         console.print(result.note)
     for entry_no, reason in sorted(result.errors.items()):

@@ -40,7 +40,7 @@ class LibreOfficeRenderer:
         self.batch_size = max(1, batch_size)
         self.timeout_s = timeout_s
         self.per_letter_s = per_letter_s
-        self._home = Path(tempfile.mkdtemp(prefix="rapport-lo-"))
+        self._folder: Path | None = None  # made on first use, removed by close()
         self._profiles: list[Path] = []
         self._lock = threading.Lock()
 
@@ -71,15 +71,24 @@ class LibreOfficeRenderer:
                     results[index] = one
         return results
 
+    @property
+    def _home(self) -> Path:
+        """The renderer's work folder: profiles and batches."""
+        with self._lock:
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(prefix="rapport-lo-"))
+            return self._folder
+
     def _profile(self) -> Path:
         """A profile directory no running converter uses (one per worker)."""
+        home = self._home
         with self._lock:
             for profile in self._profiles:
                 lock = profile.with_suffix(".busy")
                 if not lock.exists():
                     lock.touch()
                     return profile
-            profile = self._home / f"profile-{len(self._profiles)}"
+            profile = home / f"profile-{len(self._profiles)}"
             self._profiles.append(profile)
             profile.with_suffix(".busy").touch()
             return profile
@@ -125,8 +134,11 @@ class LibreOfficeRenderer:
         return ""
 
     def close(self) -> None:
-        """Remove the profiles and work folders."""
-        shutil.rmtree(self._home, ignore_errors=True)
+        """Remove the profiles and work folders (a later render makes new ones)."""
+        with self._lock:
+            folder, self._folder, self._profiles = self._folder, None, []
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _read(pdf: Path, failure: str) -> Rendered:
