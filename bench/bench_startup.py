@@ -1,7 +1,7 @@
 """Start-up benchmark: whole ``rapport`` processes against the bare process doing the same work.
 
     python -m bench.bench_startup [--contacts 100000,1000000] [--runs 11]
-                                  [--engines sqlite,postgresql]
+                                  [--engines sqlite,postgresql] [--against SRC]
 
 Every figure is the median wall time of ``--runs`` runs of a new process (after one untimed run
 that warms the page cache and the byte-code cache), the subject and its baseline taking turns;
@@ -23,6 +23,10 @@ less than wall time (on PostgreSQL the server's work is not in it, only the clie
     stops there, which leaves the preview's own work (settings, engine, schema check, the
     count) as the difference;
     against ``python -c pass``: ``python -c "import sqlalchemy"``.
+
+With ``--against SRC`` (an earlier release's ``src/``, e.g. from ``git archive``), ``--help`` and
+each preview are also timed against the same command on that tree, in turns, so that both meet
+the same load: the fair before/after comparison on a shared machine.
 
 Every process may write its byte-code cache: ``PYTHONDONTWRITEBYTECODE`` is removed from the
 environment of the timed processes, so the warm-up run leaves rapport's modules compiled, as an
@@ -135,12 +139,20 @@ def line(name: str, backend: str, rows: int, pair: Pair, baseline: str, target: 
           f"target {target} | cpu {pair.cpu:.3f} s vs {pair.base_cpu:.3f} s", flush=True)
 
 
-def bench_help(runs: int) -> None:
+def on_tree(source: str, command: Sequence[str]) -> list[str]:
+    """``command`` run on the rapport of another source tree (``--against``)."""
+    return ["env", f"PYTHONPATH={source}", *command]
+
+
+def bench_help(runs: int, against: str | None = None) -> None:
     """(a) ``rapport --help`` against a bare interpreter start, and SQLAlchemy's import (c)."""
     bare = [PYTHON, "-c", "pass"]
     pair = medians([RAPPORT, "--help"], bare, runs, ENV)
     line("rapport --help", "-", 0, pair, "python -c pass",
          "≤ 0.4 s " + ("(met)" if pair.seconds <= 0.4 else "(missed)"))
+    if against:
+        pair = medians([RAPPORT, "--help"], on_tree(against, [RAPPORT, "--help"]), runs, ENV)
+        line("rapport --help, this tree vs --against", "-", 0, pair, "--against", "-")
     pair = medians([PYTHON, "-c", "import sqlalchemy"], bare, runs, ENV)
     line("floor: python -c 'import sqlalchemy'", "-", 0, pair, "python -c pass", "-")
 
@@ -189,7 +201,7 @@ def driver_command(base: Base) -> list[str]:
     return [PYTHON, "-c", f"{connect}; print(conn.execute({BARE_COUNT!r}).fetchone()[0])"]
 
 
-def bench_preview(base: Base, runs: int) -> None:
+def bench_preview(base: Base, runs: int, against: str | None = None) -> None:
     """(b) a preview count in its own process against the database client's count, and the
     floors of (c) against the same client."""
     client = CLIENTS[base.backend]
@@ -202,6 +214,11 @@ def bench_preview(base: Base, runs: int) -> None:
     line(f"rapport segments preview, {base.contacts:,} contacts", base.backend, rows, pair,
          f"{client} SELECT count(*)",
          "≤ 1.5× " + ("(met)" if pair.seconds <= 1.5 * pair.base_seconds else "(missed)"))
+    if against:
+        pair = medians(preview, on_tree(against, preview), runs, base.env)
+        assert pair.out == pair.base_out, (pair.out, pair.base_out)
+        line(f"preview, this tree vs --against, {base.contacts:,} contacts", base.backend, rows,
+             pair, "--against", "-")
     pair = medians(driver_command(base), client_command(base), runs, base.env)
     assert int(pair.out) == rows, (pair.out, rows)
     line(f"floor: python + driver count, {base.contacts:,} contacts", base.backend, rows, pair,
@@ -212,7 +229,7 @@ def bench_preview(base: Base, runs: int) -> None:
          pair, f"{client} SELECT count(*)", "-")
 
 
-def bench_engine(backend: str, sizes: Sequence[int], runs: int) -> None:
+def bench_engine(backend: str, sizes: Sequence[int], runs: int, against: str | None) -> None:
     """(b) and (c) on one database of ``backend`` grown through ``sizes``."""
     if shutil.which(CLIENTS[backend]) is None:
         print(f"# {CLIENTS[backend]} is not installed: {backend} preview skipped", flush=True)
@@ -224,7 +241,7 @@ def bench_engine(backend: str, sizes: Sequence[int], runs: int) -> None:
                                       "RAPPORT_USER_ID": "BENCH"})
         for size in sizes:
             base.grow(size)
-            bench_preview(base, runs)
+            bench_preview(base, runs, against)
 
 
 def sizes_of(text: str) -> list[int]:
@@ -242,14 +259,18 @@ def main(argv: list[str] | None = None) -> None:
                         help="database sizes, comma-separated (default 100000,1000000)")
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--against", metavar="SRC",
+                        help="also time --help and each preview against the same command on the "
+                        "rapport of another source tree (PYTHONPATH=SRC, e.g. an earlier "
+                        "release's src/), in turns")
     args = parser.parse_args(argv)
     reproduce("bench.bench_startup", argv if argv is not None else sys.argv[1:])
     print(f"# {machine_load()}", flush=True)
     print("name | backend | rows | median | baseline median | ratio | target | cpu medians",
           flush=True)
-    bench_help(args.runs)
+    bench_help(args.runs, args.against)
     for backend in backends(args.engines):
-        bench_engine(backend, args.contacts, args.runs)
+        bench_engine(backend, args.contacts, args.runs, args.against)
     print(f"# {machine_load()}", flush=True)
 
 

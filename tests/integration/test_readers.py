@@ -7,6 +7,7 @@ for writers anyway, and a reading use case is READ ONLY.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from rapport.db.engine import WRITER_CACHE_KIB
 from rapport.errors import DatabaseUnavailableError
 from rapport.services.setup import SalespersonInput, create_salesperson, list_salespeople
 from rapport.wiring import Rapport, for_url
@@ -112,6 +114,25 @@ def test_a_second_writer_past_the_busy_timeout_is_told_to_try_again(tmp_path: Pa
     assert "another change is running on this database" in caught.value.message
     assert caught.value.retry
     assert "INSERT" not in caught.value.message and "LATE" not in caught.value.message
+
+
+def test_a_sqlite_connection_gets_the_large_page_cache_when_it_first_writes(
+    tmp_path: Path,
+) -> None:
+    """On SQLite (a PostgreSQL server has one shared cache): a connection that has only read
+    keeps SQLite's default page cache, which a one-off scan of a large file (a preview in its
+    own process) fills faster than a large one; its first write gives it 256 MB for good."""
+    default = sqlite3.connect(":memory:").execute("PRAGMA cache_size").fetchone()[0]
+    with for_url(f"sqlite:///{tmp_path / 'cache.db'}") as rapport:
+        rapport.upgrade()
+
+        def cache_size(*, readonly: bool) -> int:
+            with rapport.use_case(readonly=readonly) as ctx:
+                return int(ctx.session.execute(text("PRAGMA cache_size")).scalar_one())
+
+        assert cache_size(readonly=True) == default != -WRITER_CACHE_KIB
+        assert cache_size(readonly=False) == -WRITER_CACHE_KIB
+        assert cache_size(readonly=True) == -WRITER_CACHE_KIB  # the pooled connection keeps it
 
 
 def test_a_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
