@@ -65,3 +65,22 @@ def test_interaction_statistics_by_template(api: Api) -> None:
     assert rows == [{"key": "T-CALL", "no_of_interactions": 2, "cost": "2.00", "duration": 20,
                      "campaign_targets": 0, "campaign_responses": 0}]
     problem(api.get("/statistics/interactions", params={"by": "weather"}), 422)
+
+
+def test_code_tables(api: Api) -> None:
+    assert api.get("/code-tables/mailing-group", role="viewer").json() == [
+        {"code": "NEWS", "description": "News"}]
+    made = api.post("/code-tables/territory", role="admin",
+                    json={"code": "nordic", "description": "Nordic countries"})
+    assert made.status_code == 201 and made.json() == {"code": "NORDIC",
+                                                       "description": "Nordic countries"}
+    problem(api.post("/code-tables/territory", role="admin", json={"code": "NORDIC"}), 409)
+    problem(api.post("/code-tables/territory", json={"code": "X"}), 403)
+    changed = api.patch("/code-tables/territory/NORDIC", role="admin",
+                        json={"description": "The North"})
+    assert changed.json()["description"] == "The North"
+    used = problem(api.delete("/code-tables/mailing-group/NEWS", role="admin"), 409)
+    assert "used by" in used["detail"]
+    assert api.delete("/code-tables/territory/NORDIC", role="admin").status_code == 204
+    problem(api.delete("/code-tables/territory/NORDIC", role="admin"), 404)
+    problem(api.get("/code-tables/planets"), 422)

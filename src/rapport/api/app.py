@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rapport import __version__
 from rapport.api import (
     auth,
+    classifications,
     contacts,
     entries,
     interactions,
@@ -43,7 +44,7 @@ from rapport.wiring import Rapport
 PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
            logged_segments.router, entries.router, interactions.router, setup.router,
-           templates.router)
+           templates.router, classifications.router)
 log = logging.getLogger("rapport.api")
 
 
