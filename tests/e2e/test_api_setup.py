@@ -84,3 +84,22 @@ def test_code_tables(api: Api) -> None:
     assert api.delete("/code-tables/territory/NORDIC", role="admin").status_code == 204
     problem(api.delete("/code-tables/territory/NORDIC", role="admin"), 404)
     problem(api.get("/code-tables/planets"), 422)
+
+
+def test_marketing_setup_and_number_series(api: Api) -> None:
+    read = api.get("/marketing-setup", role="admin").json()
+    assert read["segment_nos"] == "SEG" and read["inherit_salesperson"] is True
+    problem(api.get("/marketing-setup", role="marketer"), 403)
+    changed = api.patch("/marketing-setup", role="admin", json={"default_salesperson_code": "SP1"})
+    assert changed.json()["default_salesperson_code"] == "SP1"
+    problem(api.patch("/marketing-setup", role="admin", json={"segment_nos": "NOPE"}), 404)
+    assert [s["code"] for s in api.get("/number-series", role="admin").json()] == [
+        "CAMP", "CONT", "SEG"]
+    made = api.post("/number-series", role="admin",
+                    json={"code": "seg2", "starting_no": "S2-0001", "manual_nos": True})
+    assert made.status_code == 201 and made.json()["code"] == "SEG2"
+    problem(api.post("/number-series", role="admin", json={"code": "SEG2", "starting_no": "X1"}),
+            409)
+    assert api.patch("/number-series/SEG2", role="admin", json={"description": "Second"}
+                     ).json()["description"] == "Second"
+    problem(api.patch("/number-series/NOPE", role="admin", json={"description": "x"}), 404)

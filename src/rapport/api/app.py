@@ -23,6 +23,7 @@ from rapport.api import (
     entries,
     interactions,
     logged_segments,
+    marketing,
     segment_actions,
     segments,
     setup,
@@ -44,7 +45,7 @@ from rapport.wiring import Rapport
 PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
            logged_segments.router, entries.router, interactions.router, setup.router,
-           templates.router, classifications.router)
+           templates.router, classifications.router, marketing.router)
 log = logging.getLogger("rapport.api")
 
 
