@@ -41,8 +41,9 @@ def _statements(api: Api, path: str, params: dict[str, Any]) -> tuple[int, int]:
 def _data(api: Api) -> dict[str, Any]:
     """Segments with lines, two logged segments with entries and a comment."""
     made: dict[str, Any] = {}
+    campaign = api.post("/campaigns", json={"description": "Counted"}).json()["no"]
     for n in range(2):
-        no = api.post("/segments", json={"description": f"Logged {n}",
+        no = api.post("/segments", json={"description": f"Logged {n}", "campaign_no": campaign,
                                          "interaction_template_code": "T-CALL"}).json()["no"]
         api.post(f"/segments/{no}/add-contacts", json={"filters": NEWS})
         made["entry"] = api.post(f"/segments/{no}/log", json={"send": False}).json()
@@ -69,6 +70,7 @@ def test_list_endpoints_cost_the_same_for_any_page_size(api: Api) -> None:
         ("/interaction-log-entries", {"limit": 1}, {"limit": 500}),
         ("/interaction-log-entries", {"limit": 1, "after": 999999},
          {"limit": 500, "after": 999999}),
+        ("/campaign-entries", {"limit": 1}, {"limit": 500}),
     ]
     api.get("/contacts", role="admin")  # the connection's set-up statements are not the list's
     for path, small, large in lists:
@@ -78,12 +80,28 @@ def test_list_endpoints_cost_the_same_for_any_page_size(api: Api) -> None:
         assert small_count == large_count, (path, small_count, large_count)
     # Lists without paging: one more item each, and the same statements.
     unpaged = ("/users", "/tokens", f"/segments/{segment}/criteria",
-               f"/interaction-log-entries/{entry_no}/comments")
+               f"/interaction-log-entries/{entry_no}/comments", "/salespeople", "/campaigns",
+               "/interaction-groups", "/interaction-templates", "/saved-criteria",
+               "/interactions/postponed", "/contacts/P3/classifications/mailing-group",
+               "/code-tables/mailing-group")
+    api.post(f"/segments/{segment}/save-criteria", json={"code": "FIRST"})
+    api.post("/interactions", json={"from_contact": "P3", "postpone": True})
+    api.post("/contacts/P3/classifications/mailing-group", json={"code": "NEWS"})
     before = [_statements(api, path, {}) for path in unpaged]
     api.post("/users", role="admin", json={"user_id": "MORE"})
     api.post("/tokens", role="admin", json={"name": "more"})
     api.post(f"/segments/{segment}/refine-contacts", json={"filters": EVERYONE})
     api.post(f"/interaction-log-entries/{entry_no}/comments", json={"comment": "more"})
+    api.post("/salespeople", role="admin", json={"code": "MORE"})
+    api.post("/campaigns", json={"description": "More"})
+    api.post("/interaction-groups", role="admin", json={"code": "MORE"})
+    api.post("/interaction-templates", role="admin",
+             json={"code": "MORE", "interaction_group_code": "MORE",
+                   "correspondence_type_default": ""})
+    api.post(f"/segments/{segment}/save-criteria", json={"code": "MORE"})
+    api.post("/interactions", json={"from_contact": "P11", "postpone": True})
+    api.post("/code-tables/mailing-group", role="admin", json={"code": "MORE"})
+    api.post("/contacts/P3/classifications/mailing-group", json={"code": "MORE"})
     after = [_statements(api, path, {}) for path in unpaged]
     for path, (items, statements), (more, now) in zip(unpaged, before, after, strict=True):
         assert more == items + 1 and now == statements, (path, items, more, statements, now)

@@ -65,3 +65,41 @@ def test_interaction_statistics_by_template(api: Api) -> None:
     assert rows == [{"key": "T-CALL", "no_of_interactions": 2, "cost": "2.00", "duration": 20,
                      "campaign_targets": 0, "campaign_responses": 0}]
     problem(api.get("/statistics/interactions", params={"by": "weather"}), 422)
+
+
+def test_code_tables(api: Api) -> None:
+    assert api.get("/code-tables/mailing-group", role="viewer").json() == [
+        {"code": "NEWS", "description": "News"}]
+    made = api.post("/code-tables/territory", role="admin",
+                    json={"code": "nordic", "description": "Nordic countries"})
+    assert made.status_code == 201 and made.json() == {"code": "NORDIC",
+                                                       "description": "Nordic countries"}
+    problem(api.post("/code-tables/territory", role="admin", json={"code": "NORDIC"}), 409)
+    problem(api.post("/code-tables/territory", json={"code": "X"}), 403)
+    changed = api.patch("/code-tables/territory/NORDIC", role="admin",
+                        json={"description": "The North"})
+    assert changed.json()["description"] == "The North"
+    used = problem(api.delete("/code-tables/mailing-group/NEWS", role="admin"), 409)
+    assert "used by" in used["detail"]
+    assert api.delete("/code-tables/territory/NORDIC", role="admin").status_code == 204
+    problem(api.delete("/code-tables/territory/NORDIC", role="admin"), 404)
+    problem(api.get("/code-tables/planets"), 422)
+
+
+def test_marketing_setup_and_number_series(api: Api) -> None:
+    read = api.get("/marketing-setup", role="admin").json()
+    assert read["segment_nos"] == "SEG" and read["inherit_salesperson"] is True
+    problem(api.get("/marketing-setup", role="marketer"), 403)
+    changed = api.patch("/marketing-setup", role="admin", json={"default_salesperson_code": "SP1"})
+    assert changed.json()["default_salesperson_code"] == "SP1"
+    problem(api.patch("/marketing-setup", role="admin", json={"segment_nos": "NOPE"}), 404)
+    assert [s["code"] for s in api.get("/number-series", role="admin").json()] == [
+        "CAMP", "CONT", "SEG"]
+    made = api.post("/number-series", role="admin",
+                    json={"code": "seg2", "starting_no": "S2-0001", "manual_nos": True})
+    assert made.status_code == 201 and made.json()["code"] == "SEG2"
+    problem(api.post("/number-series", role="admin", json={"code": "SEG2", "starting_no": "X1"}),
+            409)
+    assert api.patch("/number-series/SEG2", role="admin", json={"description": "Second"}
+                     ).json()["description"] == "Second"
+    problem(api.patch("/number-series/NOPE", role="admin", json={"description": "x"}), 404)

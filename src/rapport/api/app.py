@@ -18,10 +18,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rapport import __version__
 from rapport.api import (
     auth,
+    classifications,
     contacts,
     entries,
     interactions,
     logged_segments,
+    marketing,
     segment_actions,
     segments,
     setup,
@@ -44,7 +46,7 @@ from rapport.wiring import Rapport
 PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
            logged_segments.router, entries.router, interactions.router, setup.router,
-           templates.router)
+           templates.router, classifications.router, marketing.router)
 log = logging.getLogger("rapport.api")
 
 

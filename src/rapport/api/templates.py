@@ -1,16 +1,17 @@
-"""Interaction groups and templates over HTTP (admin writes)."""
+"""Interaction groups and templates, and the code tables, over HTTP (admin writes)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict
 
 from rapport.api.deps import AdminCtx, ReadCtx
 from rapport.api.problems import COMMON, problems
 from rapport.api.types import Money
-from rapport.services import templates
+from rapport.services import setup, templates
+from rapport.services.setup import CodeChanges, CodeInput
 from rapport.services.templates import GroupInput, TemplateChanges, TemplateInput
 
 router = APIRouter(tags=["setup"])
@@ -109,3 +110,58 @@ def update_interaction_template(code: Code, body: TemplateUpdate,
         include=body.model_fields_set - {"create_language_row"}))
     return TemplateRead.model_validate(templates.update_interaction_template(
         ctx, code, changes, create_language_row=body.create_language_row))
+
+
+CodeTable = Annotated[Literal[
+    "territory", "language", "country-region", "salutation", "mailing-group", "industry-group",
+    "business-relation", "job-responsibility", "campaign-status", "profile-questionnaire"],
+    Path(description="Which code table.")]
+
+
+class CodeRead(BaseModel):
+    code: str
+    description: str
+
+
+class CodeCreate(CodeInput):
+    """A new code (``description``: the name where the table has names)."""
+
+
+class CodeUpdate(CodeChanges):
+    """A code's new description (or name)."""
+
+
+def _code(row: tuple[str, str]) -> CodeRead:
+    return CodeRead(code=row[0], description=row[1])
+
+
+@router.get("/code-tables/{table}", response_model=list[CodeRead], responses=problems(*COMMON))
+def list_codes(table: CodeTable, ctx: ReadCtx) -> list[CodeRead]:
+    """Every code of a classification table, by code."""
+    return [_code(row) for row in setup.list_codes(ctx, table)]
+
+
+@router.post("/code-tables/{table}", status_code=201, response_model=CodeRead,
+             responses=problems(*COMMON, 409))
+def create_code(table: CodeTable, body: CodeCreate, ctx: AdminCtx) -> CodeRead:
+    """Create a code (admin)."""
+    setup.create_code(ctx, table, body)
+    return next(_code(r) for r in setup.list_codes(ctx, table)
+                if r[0] == body.code.strip().upper())
+
+
+@router.delete("/code-tables/{table}/{code}", status_code=204,
+               responses=problems(*COMMON, 404, 409))
+def delete_code(table: CodeTable, code: Code, ctx: AdminCtx) -> Response:
+    """Delete a code nothing refers to (admin); what uses it is named otherwise."""
+    setup.delete_code(ctx, table, code)
+    return Response(status_code=204)
+
+
+@router.patch("/code-tables/{table}/{code}", response_model=CodeRead,
+              responses=problems(*COMMON, 404))
+def update_code(table: CodeTable, code: Code, body: CodeUpdate, ctx: AdminCtx) -> CodeRead:
+    """Change a code's description (admin)."""
+    setup.update_code(ctx, table, code, body)
+    key = code.strip().upper()
+    return next(_code(r) for r in setup.list_codes(ctx, table) if r[0] == key)
