@@ -12,10 +12,18 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from rapport.db import models as m
-from rapport.errors import NotFoundError, ValidationError
+from rapport.errors import NotFoundError, RowProblem, ValidationError
 from rapport.services.contacts import ContactFilter, list_contacts, show_contact
 from rapport.services.contacts.files import ALL_COLUMNS, export_contacts, import_contacts
-from rapport.services.contacts.files._safety import TRIGGERS, csv_text, unguard, xlsx_text
+from rapport.services.contacts.files._format import RowParser, parse_header
+from rapport.services.contacts.files._safety import (
+    SCREEN,
+    TRIGGERS,
+    csv_text,
+    how_to_screen,
+    unguard,
+    xlsx_text,
+)
 from tests.builders_contact_files import contact, count, execute, read_csv, snapshot, write_csv
 from tests.conftest import TxFactory
 
@@ -216,3 +224,23 @@ def test_the_import_undoes_exactly_what_the_export_did_to_a_value(value: str) ->
     assert unguard(csv_text(value)) == value and unguard(written) == value
     assert csv_text(value)[:1] not in TRIGGERS  # a spreadsheet program never sees a formula
     assert as_string == (written.lstrip("'")[:1] in TRIGGERS)  # an XLSX string cell then
+
+
+_PRINTABLE = st.text(st.sampled_from("'=+-@ aZ;ü"), max_size=6)
+_ANY = st.text(st.sampled_from("'=+-@\t\r\x00\x85 aZ;ü"), max_size=6) | st.text(max_size=6)
+_ROW = (len(ALL_COLUMNS), len(ALL_COLUMNS) + 1)
+
+
+@given(st.lists(_PRINTABLE, min_size=_ROW[0], max_size=_ROW[1])
+       | st.lists(_ANY, min_size=_ROW[0], max_size=_ROW[1]))
+def test_the_short_ways_through_the_screen_parse_a_row_as_the_whole_screen_does(
+        cells: list[str]) -> None:
+    # Rows with nothing to screen, or only an export's quote to remove, skip the whole check.
+    parser = RowParser(parse_header(list(ALL_COLUMNS))[0])
+    found = []
+    for screening in (how_to_screen("".join(cells)), SCREEN):
+        classes: list[tuple[int, str, str]] = []
+        problems: list[RowProblem] = []
+        found.append((parser.parse(1, list(cells), classes, problems, screening=screening),
+                      classes, problems))
+    assert found[0] == found[1]

@@ -33,7 +33,7 @@ from rapport.services.contacts.files._format import (
 )
 from rapport.services.contacts.files._io import RowSource, file_format, open_rows, open_writer
 from rapport.services.contacts.files._resolve import SetupDefaults
-from rapport.services.contacts.files._safety import is_plain, unguard
+from rapport.services.contacts.files._safety import how_to_screen, unguard
 from rapport.services.contacts.files._staging import (
     BATCH_ROWS,
     CLASS_STAGE_COLUMNS,
@@ -209,7 +209,7 @@ def _batches(parser: RowParser, lines: Iterator[list[str]]) -> Iterator[Batch]:
         if not joined.strip():
             continue  # a blank row (still counted)
         batch[0].append(parser.parse(row_no, cells, batch[1], batch[2],
-                                     plain=is_plain(joined)))
+                                     screening=how_to_screen(joined)))
         if len(batch[0]) >= BATCH_ROWS:
             yield batch
             batch = ([], [], [])

@@ -17,7 +17,14 @@ from typing import Any
 from rapport.db.models import Contact
 from rapport.domain.enums import ContactType, CorrespondenceType
 from rapport.errors import RowProblem
-from rapport.services.contacts.files._safety import LONG_CELL, screen
+from rapport.services.contacts.files._safety import (
+    LONG_CELL,
+    PLAIN,
+    QUOTED,
+    SCREEN,
+    screen,
+    unquote,
+)
 
 KEY_COLUMNS = ("no", "type", "name", "company_no")
 # Field columns in file (and staging) order.
@@ -149,17 +156,19 @@ class RowParser:
         return [p for p in problems if p in self.screened or (p.row, p.column) not in refused]
 
     def parse(self, row: int, cells: list[str], classes: list[tuple[int, str, str]],
-              problems: list[RowProblem], *, plain: bool = False) -> list[Any]:
+              problems: list[RowProblem], *, screening: str = SCREEN) -> list[Any]:
         """The staged values of data row ``row`` (1 = first data row): row number, the field
         columns and the search name; its classification codes and problems are appended to
-        ``classes`` and ``problems``. ``plain``: the row has nothing to screen (see
-        ``_safety.is_plain``)."""
+        ``classes`` and ``problems``. ``screening``: what the row needs before its cells are
+        checked (``_safety.how_to_screen``; by default the whole screen)."""
         width = self._width
         if len(cells) != width:
             del cells[width:]
             cells.extend([""] * (width - len(cells)))
         cells.append("")
-        if not plain and (screened := screen(row, cells, self._known, problems)):
+        if screening == QUOTED:
+            unquote(cells, self._known)
+        elif screening != PLAIN and (screened := screen(row, cells, self._known, problems)):
             self.screened.update(screened)
         values: list[Any] = list(map(str.strip, self._cells(cells)))
         self._check_cells(row, values, problems)

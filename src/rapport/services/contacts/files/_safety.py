@@ -58,11 +58,28 @@ def _shown(value: str) -> str:
     return f"{visible[:_SHOWN]}… ({len(value):,} characters)"
 
 
-def is_plain(joined: str) -> bool:
-    """Whether a row, its cells joined, has nothing for ``screen`` to do (nearly every row):
-    no control character (nor other unprintable ones, which merely take the longer way), no
-    ``'``, no cell that could be too long."""
-    return len(joined) <= LONG_CELL and "'" not in joined and joined.isprintable()
+#: What ``screen`` has to do for a row (``how_to_screen``).
+PLAIN, QUOTED, SCREEN = "plain", "quoted", "screen"
+
+
+def how_to_screen(joined: str) -> str:
+    """What a row, its cells joined, needs before its cells are checked: nothing (``PLAIN``,
+    nearly every row), only an export's ``'`` removed (``QUOTED``: an exported phone number
+    ``'+46 …``, so every row of an export of contacts with phone numbers), or the whole of
+    ``screen`` (``SCREEN``: a control character — other unprintable ones merely take this
+    longer way — or a cell that could be too long)."""
+    if len(joined) > LONG_CELL or not joined.isprintable():
+        return SCREEN
+    return QUOTED if "'" in joined else PLAIN
+
+
+def unquote(cells: list[str], known: Sequence[tuple[int, str, int]]) -> None:
+    """``screen`` for a ``QUOTED`` row: remove an export's ``'`` from the cells of the known
+    columns that hold one (in place; the other cells are stripped later, as in ``screen``)."""
+    for position, _, _ in known:
+        value = cells[position]
+        if "'" in value:
+            cells[position] = unguard(value.strip())
 
 
 def screen(row: int, cells: list[str], known: Sequence[tuple[int, str, int]],

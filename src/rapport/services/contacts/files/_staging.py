@@ -2,7 +2,8 @@
 
 An import first copies the file into two temporary tables (one row per data row, one row per
 classification code), so that every later check and write is one SQL statement over the whole
-file; two more hold the keys that several rows share, for the duplicate report. Rows are loaded as plain tuples: PostgreSQL through COPY, SQLite through ``executemany``.
+file; two more hold the keys that several rows share, for the duplicate report. Rows are loaded
+as plain tuples: PostgreSQL through COPY, SQLite through ``executemany``.
 """
 
 from __future__ import annotations
