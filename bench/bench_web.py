@@ -44,11 +44,13 @@ CONTACTS_SQL = text("SELECT no, type, name, company_no, company_name, city, sale
                     "ORDER BY no LIMIT 50")
 COUNT_SQL = text("SELECT count(*) FROM contact")
 #: The page's search: part of the search name, the number, the e-mail or the city.
-MATCH = ("(search_name LIKE :term OR no LIKE :term OR lower(email) LIKE lower(:term) "
-         "OR lower(city) LIKE lower(:term))")
 SEARCH_SQL = text("SELECT no, type, name, company_no, company_name, city, salesperson_code, "
-                  f"email, correspondence_type FROM contact WHERE {MATCH} ORDER BY no LIMIT 50")
-SEARCH_COUNT_SQL = text(f"SELECT count(*) FROM contact WHERE {MATCH}")
+                  "email, correspondence_type FROM contact WHERE (search_name LIKE :term OR "
+                  "no LIKE :term OR lower(email) LIKE lower(:term) OR lower(city) LIKE "
+                  "lower(:term)) ORDER BY no LIMIT 50")
+SEARCH_COUNT_SQL = text("SELECT count(*) FROM contact WHERE (search_name LIKE :term OR "
+                        "no LIKE :term OR lower(email) LIKE lower(:term) OR lower(city) LIKE "
+                        "lower(:term))")
 
 
 def best(repeat: int, action: Callable[[], object]) -> float:
