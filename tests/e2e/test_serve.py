@@ -49,6 +49,11 @@ def test_serve_answers_health_on_loopback(tmp_path: Path) -> None:
         assert response.status_code == 200
         assert response.json()["status"] == "ok"
         assert response.json()["database"] == "sqlite"
+        api = httpx.get(f"http://127.0.0.1:{port}/api/v1/contacts", timeout=5.0)
+        assert api.status_code == 401
+        assert api.headers["content-type"] == "application/problem+json"
+        spec = httpx.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5.0)
+        assert spec.json()["openapi"].startswith("3.")
     finally:
         proc.terminate()
         proc.wait(timeout=10)

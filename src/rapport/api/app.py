@@ -13,12 +13,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport import __version__
-from rapport.api import auth, contacts, entries, logged_segments, segment_actions, segments
+from rapport.api import (
+    auth,
+    classifications,
+    contacts,
+    entries,
+    interactions,
+    logged_segments,
+    marketing,
+    segment_actions,
+    segments,
+    setup,
+    templates,
+)
 from rapport.api.deps import PublicReadCtx
 from rapport.api.problems import (
     MEDIA_TYPE,
+    http_problem,
     internal_problem,
     problem_response,
     request_problem,
@@ -31,7 +45,8 @@ from rapport.wiring import Rapport
 
 PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
-           logged_segments.router, entries.router)
+           logged_segments.router, entries.router, interactions.router, setup.router,
+           templates.router, classifications.router, marketing.router)
 log = logging.getLogger("rapport.api")
 
 
@@ -74,6 +89,10 @@ def _translate_errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return request_problem(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return http_problem(exc.status_code, str(exc.detail), dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def _internal(_request: Request, exc: Exception) -> JSONResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -10,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rapport.api.deps import AdminCtx, AdminReadCtx, CurrentUser, OwnCtx, RapportDep, ReadCtx
 from rapport.api.problems import COMMON, problems
+from rapport.api.types import UtcDateTime
 from rapport.services import users
 from rapport.services.users import Account, AccountChanges, AccountInput, Role, TokenInfo
 
@@ -49,9 +49,9 @@ class TokenRead(BaseModel):
     user_id: str
     name: str
     prefix: str
-    created_at: dt.datetime
-    expires_at: dt.datetime | None
-    last_used_at: dt.datetime | None
+    created_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    last_used_at: UtcDateTime | None
     revoked: bool
 
 
@@ -92,7 +92,7 @@ def _issued(issued: users.IssuedToken) -> TokenIssued:
 
 
 @router.post("/auth/sign-in", status_code=201, response_model=TokenIssued,
-             responses=problems(401, 422, 429, 503))
+             responses=problems(400, 401, 422, 429, 503))
 def sign_in(body: SignInRequest, rapport: RapportDep) -> TokenIssued:
     """Exchange a user's password for a personal token (after 5 failures in a row, the user is
     refused for 5 minutes: 429 with Retry-After)."""

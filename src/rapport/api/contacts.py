@@ -6,7 +6,6 @@ someone changed it meanwhile).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
@@ -16,6 +15,7 @@ from rapport.api.conditional import check_if_match, tagged
 from rapport.api.deps import ReadCtx, WriteCtx
 from rapport.api.paging import Limit, Page
 from rapport.api.problems import COMMON, problems
+from rapport.api.types import UtcDateTime
 from rapport.services import contacts
 from rapport.services.contacts import ContactChanges, ContactFilter, ContactInput
 
@@ -58,7 +58,7 @@ class ContactRead(BaseModel):
     vat_registration_no: str
     exclude_from_segment: bool
     privacy_blocked: bool
-    created_at: dt.datetime
+    created_at: UtcDateTime
 
 
 class ContactListItem(BaseModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from rapport.api.deps import ReadCtx, WriteCtx
 from rapport.api.paging import Limit, Page
 from rapport.api.problems import COMMON, problems
+from rapport.api.types import Money
 from rapport.errors import NotFoundError
 from rapport.services import interactions
 from rapport.services.interactions import CommentInput, EntryFilter
@@ -35,7 +35,7 @@ class EntryRead(BaseModel):
     subject: str
     information_flow: str
     initiated_by: str
-    cost: Decimal
+    cost: Money
     duration: int
     user_id: str
     interaction_group_code: str | None

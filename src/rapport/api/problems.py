@@ -121,6 +121,16 @@ def request_problem(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(body.model_dump(mode="json"), status_code=422, media_type=MEDIA_TYPE)
 
 
+def http_problem(status: int, detail: str, headers: dict[str, str] | None = None
+                 ) -> JSONResponse:
+    """An HTTP-level refusal (a body that is not JSON, an unknown path or method)."""
+    code = "BAD_REQUEST" if status == 400 else "HTTP"
+    body = Problem(type=f"urn:rapport:error:{code}", title=TITLES.get(status, "Error"),
+                   status=status, detail=detail, code=code, record="Request")
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers,
+                        media_type=MEDIA_TYPE)
+
+
 def internal_problem() -> JSONResponse:
     """An unexpected failure: said in words, without internals."""
     body = Problem(type="urn:rapport:error:INTERNAL", title=TITLES[500], status=500,
@@ -135,4 +145,4 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 #: What every authenticated operation may answer.
-COMMON = (401, 403, 422, 503)
+COMMON = (400, 401, 403, 422, 503)

@@ -10,7 +10,6 @@ without, 412 when someone changed it meanwhile). A2's questions are explicit bod
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response
@@ -20,6 +19,7 @@ from rapport.api.conditional import check_if_match, tagged
 from rapport.api.deps import ReadCtx, WriteCtx
 from rapport.api.paging import Limit, Offset, Page
 from rapport.api.problems import COMMON, problems
+from rapport.api.types import Money, UtcDateTime
 from rapport.services import segments
 from rapport.services.context import Ctx
 from rapport.services.segments import LineChanges, SegmentChanges, SegmentInput
@@ -46,15 +46,15 @@ class SegmentRead(BaseModel):
     correspondence_type_default: str
     information_flow: str
     initiated_by: str
-    unit_cost: Decimal
+    unit_cost: Money
     unit_duration: int
     campaign_target: bool
     campaign_response: bool
     send_word_docs_as_attmt: bool
     user_id: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     no_of_lines: int
-    cost: Decimal
+    cost: Money
     duration: int
     no_of_criteria_actions: int
 
@@ -90,7 +90,7 @@ class LineRead(BaseModel):
     campaign_no: str | None
     interaction_template_code: str | None
     interaction_group_code: str | None
-    cost: Decimal
+    cost: Money
     duration: int
     date: dt.date | None
     subject: str
