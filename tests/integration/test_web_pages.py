@@ -227,3 +227,27 @@ def test_the_home_page_shows_open_segments_logged_segments_and_counts(demo: Rapp
     home = b.get("/home").text
     assert "Mine" in home and "Last logged segments" in home
     assert re.search(r"<strong>\d+</strong> contacts", home)
+
+
+def test_reuse_segment_mailing_group_and_export_from_the_segment_page(demo: Rapport) -> None:
+    b = browser(demo, "marketer")
+    no = b.post("/segments", {"description": "Tools"}).headers["location"].split("/")[-1]
+    assert "Reuse Segment" in b.get(f"/segments/{no}/tools").text
+    logged = b.get("/logged-segments/1").text
+    shown = int(re.search(r'data-testid="logged-interactions">(\d+)<', logged).group(1))
+    done = b.post(f"/segments/{no}/reuse-logged", {"entry_no": "1"}, follow=True).text
+    assert "Reuse Segment:" in done and "lines added from logged segment 1." in done
+    assert len(_lines(b, no)) >= shown
+    applied = b.post(f"/segments/{no}/apply-mailing-group", {"code": "news"}, follow=True).text
+    assert "Mailing group NEWS applied:" in applied
+    unknown = b.post(f"/segments/{no}/apply-mailing-group", {"code": "NOPE"})
+    assert unknown.status_code in (404, 422) and 'id="tools-error"' in unknown.text
+    csv = b.get(f"/segments/{no}/export?fmt=csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert f'segment-{no}.csv' in csv.headers["content-disposition"]
+    assert len(csv.text.strip().splitlines()) == len(_lines(b, no)) + 1
+    viewer = browser(demo, "viewer")
+    assert "Apply Mailing Group" not in viewer.get(f"/segments/{no}/tools").text
+    assert viewer.get(f"/segments/{no}/export?fmt=xlsx").status_code == 200
+    assert viewer.post(f"/segments/{no}/apply-mailing-group", {"code": "NEWS"}).status_code \
+        == 403

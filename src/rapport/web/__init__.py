@@ -22,6 +22,7 @@ from rapport.web import (
     logged_segments,
     segment_criteria,
     segment_log,
+    segment_tools,
     segments,
 )
 from rapport.web.errors import error_page, to_sign_in
@@ -29,7 +30,8 @@ from rapport.web.session import SignInRequired, install_session
 
 STATIC = Path(__file__).parent / "static"
 ROUTERS = (auth.router, home.router, contacts.router, segments.router,
-           segment_criteria.router, segment_log.router, logged_segments.router)
+           segment_criteria.router, segment_log.router, segment_tools.router,
+           logged_segments.router)
 
 __all__ = ["error_page", "install_web"]
 
