@@ -234,7 +234,9 @@ def test_reuse_segment_mailing_group_and_export_from_the_segment_page(demo: Rapp
     no = b.post("/segments", {"description": "Tools"}).headers["location"].split("/")[-1]
     assert "Reuse Segment" in b.get(f"/segments/{no}/tools").text
     logged = b.get("/logged-segments/1").text
-    shown = int(re.search(r'data-testid="logged-interactions">(\d+)<', logged).group(1))
+    figure = re.search(r'data-testid="logged-interactions">(\d+)<', logged)
+    assert figure is not None
+    shown = int(figure.group(1))
     done = b.post(f"/segments/{no}/reuse-logged", {"entry_no": "1"}, follow=True).text
     assert "Reuse Segment:" in done and "lines added from logged segment 1." in done
     assert len(_lines(b, no)) >= shown
