@@ -253,3 +253,29 @@ def test_reuse_segment_mailing_group_and_export_from_the_segment_page(demo: Rapp
     assert viewer.get(f"/segments/{no}/export?fmt=xlsx").status_code == 200
     assert viewer.post(f"/segments/{no}/apply-mailing-group", {"code": "NEWS"}).status_code \
         == 403
+
+
+def test_a_contact_file_is_imported_with_every_bad_row_in_a_table_and_exported(
+        demo: Rapport) -> None:
+    b = browser(demo, "marketer")
+    token = b.csrf
+    bad = ("no,type,name,company_no,email\n"
+           "WEBIMP1,Company,Web Import Ltd,,info@webimport.example\n"
+           "WEBIMP2,Robot,Nobody,,\nWEBIMP3,Company,Bad Mail Ltd,,not-an-address\n")
+    refused = b.client.post(f"/contacts/import?csrftoken={token}",
+                            files={"upload": ("new.csv", bad.encode(), "text/csv")})
+    assert refused.status_code == 422, refused.text
+    rows = re.findall(r'<tr><td class="num">(\d+)</td><td>(\w+)</td>', refused.text)
+    assert ("2", "type") in rows and ("3", "email") in rows
+    assert b.get("/contacts/WEBIMP1").status_code == 404  # all or nothing
+    kept = b.client.post(f"/contacts/import?csrftoken={token}", data={"skip_invalid": "on"},
+                         files={"upload": ("new.csv", bad.encode(), "text/csv")})
+    assert kept.status_code == 200 and "1 contacts created" in kept.text
+    assert "Web Import Ltd" in b.get("/contacts/WEBIMP1").text
+    unsigned = b.client.post("/contacts/import",
+                             files={"upload": ("new.csv", bad.encode(), "text/csv")})
+    assert unsigned.status_code == 403
+    exported = b.get("/contacts/export?fmt=csv&search=WEBIMP")
+    assert exported.status_code == 200
+    assert exported.text.splitlines()[1].startswith("WEBIMP1,")
+    assert len(exported.text.strip().splitlines()) == 2
