@@ -6,10 +6,7 @@ from __future__ import annotations
 import re
 
 from rapport.wiring import Rapport
-from tests.web_fixtures import demo, web_pg_template, web_sqlite_template
 from tests.web_support import Browser, browser, links
-
-__all__ = ["demo", "web_pg_template", "web_sqlite_template"]  # fixtures used here
 
 
 def _count(html: str) -> int:
