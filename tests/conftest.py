@@ -34,6 +34,9 @@ from rapport.db.models import Base
 from rapport.services.context import Ctx, transaction
 from rapport.wiring import Rapport, for_url
 
+#: The web tests' seeded demo databases (``demo``), defined once for the whole session.
+pytest_plugins = ["tests.web_fixtures"]
+
 PG_URL = os.environ.get("RAPPORT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WORK_DATE = dt.date(2025, 3, 10)
 BACKENDS = ["sqlite", "postgresql"]

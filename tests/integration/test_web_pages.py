@@ -6,10 +6,7 @@ from __future__ import annotations
 import re
 
 from rapport.wiring import Rapport
-from tests.web_fixtures import demo, web_pg_template, web_sqlite_template
 from tests.web_support import Browser, browser, links
-
-__all__ = ["demo", "web_pg_template", "web_sqlite_template"]  # fixtures used here
 
 
 def _count(html: str) -> int:
@@ -227,3 +224,55 @@ def test_the_home_page_shows_open_segments_logged_segments_and_counts(demo: Rapp
     home = b.get("/home").text
     assert "Mine" in home and "Last logged segments" in home
     assert re.search(r"<strong>\d+</strong> contacts", home)
+
+
+def test_reuse_segment_mailing_group_and_export_from_the_segment_page(demo: Rapport) -> None:
+    b = browser(demo, "marketer")
+    no = b.post("/segments", {"description": "Tools"}).headers["location"].split("/")[-1]
+    assert "Reuse Segment" in b.get(f"/segments/{no}/tools").text
+    logged = b.get("/logged-segments/1").text
+    figure = re.search(r'data-testid="logged-interactions">(\d+)<', logged)
+    assert figure is not None
+    shown = int(figure.group(1))
+    done = b.post(f"/segments/{no}/reuse-logged", {"entry_no": "1"}, follow=True).text
+    assert "Reuse Segment:" in done and "lines added from logged segment 1." in done
+    assert len(_lines(b, no)) >= shown
+    applied = b.post(f"/segments/{no}/apply-mailing-group", {"code": "news"}, follow=True).text
+    assert "Mailing group NEWS applied:" in applied
+    unknown = b.post(f"/segments/{no}/apply-mailing-group", {"code": "NOPE"})
+    assert unknown.status_code in (404, 422) and 'id="tools-error"' in unknown.text
+    csv = b.get(f"/segments/{no}/export?fmt=csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert f'segment-{no}.csv' in csv.headers["content-disposition"]
+    assert len(csv.text.strip().splitlines()) == len(_lines(b, no)) + 1
+    viewer = browser(demo, "viewer")
+    assert "Apply Mailing Group" not in viewer.get(f"/segments/{no}/tools").text
+    assert viewer.get(f"/segments/{no}/export?fmt=xlsx").status_code == 200
+    assert viewer.post(f"/segments/{no}/apply-mailing-group", {"code": "NEWS"}).status_code \
+        == 403
+
+
+def test_a_contact_file_is_imported_with_every_bad_row_in_a_table_and_exported(
+        demo: Rapport) -> None:
+    b = browser(demo, "marketer")
+    token = b.csrf
+    bad = ("no,type,name,company_no,email\n"
+           "WEBIMP1,Company,Web Import Ltd,,info@webimport.example\n"
+           "WEBIMP2,Robot,Nobody,,\nWEBIMP3,Company,Bad Mail Ltd,,not-an-address\n")
+    refused = b.client.post(f"/contacts/import?csrftoken={token}",
+                            files={"upload": ("new.csv", bad.encode(), "text/csv")})
+    assert refused.status_code == 422, refused.text
+    rows = re.findall(r'<tr><td class="num">(\d+)</td><td>(\w+)</td>', refused.text)
+    assert ("2", "type") in rows and ("3", "email") in rows
+    assert b.get("/contacts/WEBIMP1").status_code == 404  # all or nothing
+    kept = b.client.post(f"/contacts/import?csrftoken={token}", data={"skip_invalid": "on"},
+                         files={"upload": ("new.csv", bad.encode(), "text/csv")})
+    assert kept.status_code == 200 and "1 contacts created" in kept.text
+    assert "Web Import Ltd" in b.get("/contacts/WEBIMP1").text
+    unsigned = b.client.post("/contacts/import",
+                             files={"upload": ("new.csv", bad.encode(), "text/csv")})
+    assert unsigned.status_code == 403
+    exported = b.get("/contacts/export?fmt=csv&search=WEBIMP")
+    assert exported.status_code == 200
+    assert exported.text.splitlines()[1].startswith("WEBIMP1,")
+    assert len(exported.text.strip().splitlines()) == 2

@@ -6,10 +6,7 @@ import pytest
 
 from rapport.web import contacts, logged_segments, segments
 from rapport.wiring import Rapport
-from tests.web_fixtures import demo, web_pg_template, web_sqlite_template
 from tests.web_support import browser, counted, links
-
-__all__ = ["demo", "web_pg_template", "web_sqlite_template"]  # fixtures used here
 
 LISTS = [
     (contacts, "PAGE_SIZE", "/contacts"),

@@ -17,19 +17,22 @@ from fastapi.staticfiles import StaticFiles
 
 from rapport.web import (
     auth,
+    contact_files,
     contacts,
     home,
     logged_segments,
     segment_criteria,
     segment_log,
+    segment_tools,
     segments,
 )
 from rapport.web.errors import error_page, to_sign_in
 from rapport.web.session import SignInRequired, install_session
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (auth.router, home.router, contacts.router, segments.router,
-           segment_criteria.router, segment_log.router, logged_segments.router)
+ROUTERS = (auth.router, home.router, contact_files.router, contacts.router, segments.router,
+           segment_criteria.router, segment_log.router, segment_tools.router,
+           logged_segments.router)
 
 __all__ = ["error_page", "install_web"]
 

@@ -7,7 +7,8 @@ revoked token or an inactive account signs the browser out at once, and signing 
 
 Every state-changing request carries a CSRF token (starlette-csrf's double-submit cookie):
 htmx sends it as the ``x-csrftoken`` header, a plain form as the hidden field ``csrftoken``
-(``FormCSRFMiddleware`` moves the field into the header before the check).
+(``FormCSRFMiddleware`` moves the field into the header before the check), a file upload form
+in its action's query string.
 """
 
 from __future__ import annotations
@@ -72,6 +73,13 @@ class FormCSRFMiddleware(CSRFMiddleware):
             if token:
                 headers[CSRF_HEADER] = token[0]
             receive = _replay(body)
+        elif scope["method"] not in self.safe_methods and CSRF_HEADER not in headers and \
+                headers.get("content-type", "").startswith("multipart/form-data"):
+            # A file upload names the token in its action's query (?csrftoken=…) rather than
+            # have the middleware parse the multipart body.
+            token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(CSRF_FIELD)
+            if token:
+                headers[CSRF_HEADER] = token[0]
         await super().__call__(scope, receive, _setting_cookie(send, fresh, self))
 
 

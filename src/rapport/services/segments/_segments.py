@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from rapport.db import models as m
@@ -28,7 +28,6 @@ from rapport.services.segments._records import (
     record_name,
     require_segment,
 )
-from rapport.services.segments._resolved import resolved_lines
 from rapport.services.setup import (
     check_manual_no,
     draw_next,
@@ -113,9 +112,25 @@ class SegmentSummary:
         return self.header.no
 
 
-def _figures() -> tuple[Any, Any]:
-    """Grouped subqueries: line figures and criteria-action counts per segment."""
-    line = resolved_lines().subquery("line")
+def _figures(only: str | None = None) -> tuple[Any, Any]:
+    """Grouped subqueries: line figures and criteria-action counts per segment (of segment
+    ``only``: the filter inside the grouping, which SQLite does not push down by itself).
+
+    A line's cost and duration are its own when it has data, else the header's (as
+    ``resolved_lines`` resolves them); only those two fields are resolved here."""
+    own = LINE_DATA.c.line_no.is_not(None)
+    header = HEADER.alias("figure_header")
+    query = select(
+        LINE.c.segment_no,
+        case((own, LINE_DATA.c.cost), else_=header.c.unit_cost).label("cost"),
+        case((own, LINE_DATA.c.duration), else_=header.c.unit_duration).label("duration"),
+    ).select_from(
+        LINE.outerjoin(LINE_DATA, and_(LINE_DATA.c.segment_no == LINE.c.segment_no,
+                                       LINE_DATA.c.line_no == LINE.c.line_no))
+        .join(header, header.c.no == LINE.c.segment_no))
+    if only is not None:
+        query = query.where(LINE.c.segment_no == only)
+    line = query.subquery("line")
     lines = (
         select(
             line.c.segment_no,
@@ -128,17 +143,17 @@ def _figures() -> tuple[Any, Any]:
     )
     actions = (
         select(CRITERIA.c.segment_no, func.count().label("n"))
-        .where(CRITERIA.c.type == CriteriaLineType.ACTION.value)
+        .where(CRITERIA.c.type == CriteriaLineType.ACTION.value,
+               *([CRITERIA.c.segment_no == only] if only is not None else []))
         .group_by(CRITERIA.c.segment_no)
         .subquery("actions")
     )
     return lines, actions
 
 
-def _summaries(session: Session, condition: Any, *, offset: int, limit: int | None) -> list[
-    SegmentSummary
-]:
-    lines, actions = _figures()
+def _summaries(session: Session, condition: Any, *, offset: int, limit: int | None,
+               only: str | None = None) -> list[SegmentSummary]:
+    lines, actions = _figures(only)
     stmt = (
         select(
             m.SegmentHeader,
@@ -163,7 +178,7 @@ def _summaries(session: Session, condition: Any, *, offset: int, limit: int | No
 def get_segment(ctx: Ctx, no: str) -> SegmentSummary:
     """One segment with No. of Lines, Cost, Duration and No. of Criteria Actions."""
     key = require_code(no, field="segment_no", record="Segment")
-    found = _summaries(ctx.session, m.SegmentHeader.no == key, offset=0, limit=1)
+    found = _summaries(ctx.session, m.SegmentHeader.no == key, offset=0, limit=1, only=key)
     if not found:
         raise not_found("Segment", key, field="segment_no")
     return found[0]
