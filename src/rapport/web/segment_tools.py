@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from rapport.errors import RapportError
 from rapport.services import criteria, segments
+from rapport.services.segments import files as segment_files
 from rapport.web.forms import checked, text
 from rapport.web.i18n import _
 from rapport.web.session import SignedIn, flash
@@ -75,7 +76,7 @@ def export(no: str, visitor: SignedIn, background: BackgroundTasks,
     folder = Path(tempfile.mkdtemp(prefix="rapport-export-"))
     path = folder / f"segment-{no.upper()}.{fmt}"
     with visitor.reading() as ctx:
-        segments.export_segment(ctx, no, path, fmt=fmt)
+        segment_files.export_segment(ctx, no, path, fmt=fmt)
     background.add_task(_remove, folder)
     return FileResponse(path, media_type=MEDIA[fmt], filename=path.name)
 
