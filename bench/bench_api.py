@@ -23,7 +23,8 @@ with K a line half-way down the segment (a keyset page deep inside), and (b) ``P
 ``bench.load`` holds ``--connections`` keep-alive connections for ``--warmup`` + ``--seconds``
 and reports requests/s and the p50/p99 latency of the requests started after the warm-up. Each
 round measures every pair in turn; the best round (most requests/s) of each pair is summarised.
-Ratios: bare requests/s ÷ rapport's, and rapport's p50/p99 ÷ the bare ones. Targets for (a):
+Ratios: bare requests/s ÷ rapport's, and rapport's p50/p99 ÷ the bare ones. Each statement of
+the bare answers is also timed alone (one connection, no server). Targets for (a):
 ≥ 400 requests/s, p99 < 50 ms, ratio ≤ 1.5. The load average is printed with every figure.
 """
 
@@ -202,6 +203,31 @@ def bare_app() -> FastAPI:
     return app
 
 
+def sql_alone(config: dict[str, Any], base: Base, repeat: int = 20) -> str:
+    """Each statement of the bare app's two answers timed alone (best of ``repeat``, one
+    connection, no server), so that the SQL's share of a request is visible."""
+    conn = sqlite3.connect(config["database"], isolation_level=None)
+    try:
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        values = {"no": base.segment_no, "after": base.after, "limit": LIMIT}
+        parts = []
+        for name in ("lines", "preview"):
+            times = []
+            for s in config[name]:
+                params = [values[p["arg"]] if "arg" in p else p["value"] for p in s["params"]]
+                best = float("inf")
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    conn.execute(s["sql"], params).fetchall()
+                    best = min(best, time.perf_counter() - started)
+                times.append(f"{best * 1000:.2f}")
+            parts.append(f"{name} {' + '.join(times)} ms")
+        return "; ".join(parts)
+    finally:
+        conn.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -298,6 +324,8 @@ def main(argv: list[str] | None = None) -> None:
         folder = database.parent
         config = spec(rapport, base, database)
         (folder / "bare.json").write_text(json.dumps(config))
+        print(f"# SQL alone, each statement best of 20 (lines: segment header + page + count; "
+              f"preview: segment header + count): {sql_alone(config, base)}", flush=True)
         rapport.engine.dispose()
         env = {**os.environ, "RAPPORT_DATABASE_URL": f"sqlite:///{database}",
                SPEC_ENV: str(folder / "bare.json")}
