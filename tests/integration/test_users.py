@@ -161,3 +161,25 @@ def test_an_idempotent_answer_is_replayed_and_a_reused_key_refused(tx: TxFactory
             users.stored_answer(ctx, "k1", "f2")
     with tx("U2") as ctx:  # keys are per user
         assert users.stored_answer(ctx, "k1", "f2") is None
+
+
+def test_an_idempotent_answer_expires_after_a_day_and_is_deleted(tx: TxFactory) -> None:
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with tx() as ctx:
+        ctx.now = lambda: start
+        users.remember_answer(ctx, "old", "f1", 201, '{"n": 1}')
+    with tx("U2") as ctx:  # another user's answers are not touched
+        ctx.now = lambda: start
+        users.remember_answer(ctx, "old", "f1", 201, '{"n": 1}')
+    with tx() as ctx:
+        ctx.now = lambda: start + users.ANSWER_KEEP - dt.timedelta(seconds=1)
+        assert users.stored_answer(ctx, "old", "f1") == users.StoredAnswer(201, '{"n": 1}')
+    with tx() as ctx:
+        ctx.now = lambda: start + users.ANSWER_KEEP + dt.timedelta(seconds=1)
+        assert users.stored_answer(ctx, "old", "f2") is None  # expired: no conflict either
+        users.remember_answer(ctx, "old", "f2", 200, '{"n": 2}')
+    with tx() as ctx:
+        rows = ctx.session.scalars(select(m.IdempotentRequest)
+                                   .order_by(m.IdempotentRequest.user_id)).all()
+        assert [(r.user_id, r.key, r.fingerprint) for r in rows] == [
+            ("U1", "old", "f2"), ("U2", "old", "f1")]

@@ -11,6 +11,7 @@ from rapport.services.users._accounts import (
     update_user,
 )
 from rapport.services.users._idempotency import (
+    ANSWER_KEEP,
     StoredAnswer,
     remember_answer,
     stored_answer,
@@ -37,6 +38,7 @@ __all__ = [
     "AccountChanges",
     "AccountInput",
     "admin_count",
+    "ANSWER_KEEP",
     "authenticate_token",
     "create_user",
     "DEFAULT_DAYS",

@@ -4,17 +4,25 @@ The answer is stored in the transaction that did the work, so a request either a
 its answer, or did neither; a retry with the same key and the same request gets the stored
 answer back instead of acting again (a segment is not logged twice). The same key with another
 request is refused.
+
+Answers are kept for ``ANSWER_KEEP`` (24 hours, as payment APIs do): a retry comes within
+minutes, and the table must not grow for ever. Expired answers of the acting user are deleted, in
+one statement, whenever that user asks for an answer, so a key may be used again after a day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from sqlalchemy import delete
 
 from rapport.db import models as m
 from rapport.errors import ConflictError, ValidationError
 from rapport.services.context import Ctx
 
 MAX_KEY = 200
+ANSWER_KEEP = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -31,9 +39,20 @@ def _key(key: str) -> str:
     return text
 
 
+def _forget_expired(ctx: Ctx) -> None:
+    """Delete the acting user's answers older than ``ANSWER_KEEP`` (one statement)."""
+    ir = m.IdempotentRequest
+    ctx.session.execute(delete(ir).where(ir.user_id == ctx.user_id,
+                                         ir.created_at < ctx.now() - ANSWER_KEEP),
+                        execution_options={"synchronize_session": False})
+
+
 def stored_answer(ctx: Ctx, key: str, fingerprint: str) -> StoredAnswer | None:
-    """The answer given to the acting user's earlier request with ``key``, if any."""
-    row = ctx.session.get(m.IdempotentRequest, (ctx.user_id, _key(key)))
+    """The answer to the acting user's request with ``key`` in the last day, if any."""
+    text = _key(key)
+    _forget_expired(ctx)
+    row = ctx.session.get(m.IdempotentRequest, (ctx.user_id, text),
+                          populate_existing=True)
     if row is None:
         return None
     if row.fingerprint != fingerprint:
