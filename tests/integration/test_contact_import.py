@@ -315,18 +315,20 @@ def test_stored_contacts_keep_protected_fields(fixture_db: sessionmaker[Session]
             "send_word_docs_as_attmt, user_id) VALUES ('S1', '', '', :f, '', '', '', 0, 0, :f, "
             ":f, :f, 'U1')", f=False)
     execute(fixture_db, "INSERT INTO segment_line (segment_no, line_no, contact_no) "
-            "VALUES ('S1', 10000, 'P11')")
+            "VALUES ('S1', 10000, 'P11'), ('S1', 20000, 'X11')")
     execute(fixture_db, "INSERT INTO interaction_log_entry (contact_no) VALUES ('P3')")
     rows = [["P11", "Person", "Anna Able", "X1"],  # E31: on a segment line
             ["P3", "Company", "Dora Dean", ""],  # E32: has interaction log entries
-            ["C2", "Person", "Beta Inc", ""]]  # a company with persons
+            ["C2", "Person", "Beta Inc", ""],  # a company with persons
+            ["X11", "Company", "Xavier Xu", ""]]  # E31: a type change on a segment line
     before = snapshot(fixture_db)
     with pytest.raises(ImportValidationError) as caught:
         _import(tx, write_csv(tmp_path / "c.csv", HEADER[:4], rows))
     found = {(p.row, p.column, p.reason.split(",")[0]) for p in caught.value.problems}
     assert found == {(1, "company_no", "the person is on segment lines"),
                      (2, "type", "the contact has interaction log entries"),
-                     (3, "type", "the company has persons")}
+                     (3, "type", "the company has persons"),
+                     (4, "type", "the contact is on segment lines")}
     assert snapshot(fixture_db) == before
 
 

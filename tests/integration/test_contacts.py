@@ -367,6 +367,25 @@ def test_person_on_a_segment_cannot_change_company_e31(tx: TxFactory, world: SF)
         contacts.update_contact(ctx, "P1", ContactChanges(company_no="C1", job_title="Buyer"))
 
 
+def test_contact_on_a_segment_cannot_change_type_e31(tx: TxFactory, world: SF) -> None:
+    # A type change changes the Company No. that the segment line carries into the entries.
+    _company(tx, world)
+    _create(tx, "P1", type="Person", name="Anna")
+    with world.begin() as s:
+        put_on_segment(s, "C1")
+        put_on_segment(s, "P1")
+    for no, new_type in (("C1", "Person"), ("P1", "Company")):
+        err = assert_refused(
+            tx,
+            world,
+            lambda ctx, no=no, new_type=new_type: contacts.update_contact(
+                ctx, no, ContactChanges(type=new_type)),
+            RuleViolationError,
+            code="E31",
+        )
+        assert err.field == "company_no" and f"Contact {no}" in err.message
+
+
 def test_type_cannot_change_once_interactions_exist_e32(tx: TxFactory, world: SF) -> None:
     _company(tx, world)
     with world.begin() as s:

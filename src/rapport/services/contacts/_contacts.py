@@ -198,11 +198,12 @@ def _change_type(ctx: Ctx, contact: m.Contact, new_type: str, setup: m.Marketing
         return
     record = f"Contact {contact.no}"
     rules.refuse_type_change_when_logged(ctx, contact.no, record)
+    # A type change always changes the Company No. (a company's is its own), which segment
+    # lines carry into the entries when the segment is logged: E31 while on a line.
+    rules.refuse_company_change_on_segment(ctx, contact.no, record)
     if new_type == ContactType.COMPANY:
         _refuse_if_has(ctx, m.ContactJobResponsibility, contact.no,
                        f"{record} has job responsibilities; a company cannot have them")
-        if contact.company_no is not None:
-            rules.refuse_company_change_on_segment(ctx, contact.no, record)
         contact.first_name = contact.surname = contact.job_title = ""
         contact.salutation_code = setup.def_company_salutation_code
     else:

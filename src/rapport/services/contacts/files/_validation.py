@@ -141,13 +141,19 @@ def protected_contacts(conn: Connection) -> list[RowProblem]:
     problems = [RowProblem(r, "type", "the contact has interaction log entries, its type "
                            "cannot change (E32)", t) for r, t, _ in conn.execute(type_locked)]
     line = SegmentLine.__table__
+    on_line = exists().where(line.c.contact_no == stage.c.no)
     company_locked = base.where(
         stored.c.type == PERSON, stage.c.type == PERSON,
-        stored.c.company_no.is_distinct_from(stage.c.company_no),
-        exists().where(line.c.contact_no == stage.c.no))
+        stored.c.company_no.is_distinct_from(stage.c.company_no), on_line)
     problems += [RowProblem(r, "company_no", "the person is on segment lines, its company "
                             "cannot change (E31)", c or "")
                  for r, _, c in conn.execute(company_locked)]
+    # A type change always changes the Company No. (a company's is its own), which the lines
+    # carry into the entries when the segment is logged: E31 refuses it too.
+    type_on_line = base.where(stored.c.type != stage.c.type, on_line)
+    problems += [RowProblem(r, "type", "the contact is on segment lines, its type (and so its "
+                            "company) cannot change (E31)", t)
+                 for r, t, _ in conn.execute(type_on_line)]
     return problems + _companies_with_persons(conn, base, stored)
 
 
