@@ -142,8 +142,9 @@ TxFactory = Callable[..., AbstractContextManager[Ctx]]
 def tx(factory: sessionmaker[Session]) -> TxFactory:
     """``with tx() as ctx:`` opens one use-case transaction as user U1 on the fixture work date."""
 
-    def open_tx(user_id: str = "U1", work_date: dt.date = WORK_DATE) -> AbstractContextManager[Ctx]:
-        return transaction(factory, user_id=user_id, work_date=work_date)
+    def open_tx(user_id: str = "U1", work_date: dt.date = WORK_DATE,
+                readonly: bool = False) -> AbstractContextManager[Ctx]:
+        return transaction(factory, user_id=user_id, work_date=work_date, readonly=readonly)
 
     return open_tx
 

@@ -375,14 +375,12 @@ def test_contact_on_a_segment_cannot_change_type_e31(tx: TxFactory, world: SF) -
         put_on_segment(s, "C1")
         put_on_segment(s, "P1")
     for no, new_type in (("C1", "Person"), ("P1", "Company")):
-        err = assert_refused(
-            tx,
-            world,
-            lambda ctx, no=no, new_type=new_type: contacts.update_contact(
-                ctx, no, ContactChanges(type=new_type)),
-            RuleViolationError,
-            code="E31",
-        )
+        change = ContactChanges(type=new_type)
+
+        def act(ctx: Ctx, no: str = no, change: ContactChanges = change) -> object:
+            return contacts.update_contact(ctx, no, change)
+
+        err = assert_refused(tx, world, act, RuleViolationError, code="E31")
         assert err.field == "company_no" and f"Contact {no}" in err.message
 
 

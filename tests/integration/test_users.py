@@ -24,6 +24,19 @@ from tests.conftest import TxFactory
 PASSWORD = "correct horse battery"
 
 
+def _sign_in(tx: TxFactory, user: str, password: str,
+             now: dt.datetime | None = None) -> users.SignIn:
+    """Both halves, as the edges do: the hash in a read-only use case, then the bookkeeping."""
+    with tx(readonly=True) as ctx:
+        if now is not None:
+            ctx.now = lambda: now
+        check = users.check_password(ctx, user, password)
+    with tx() as ctx:
+        if now is not None:
+            ctx.now = lambda: now
+        return users.sign_in(ctx, check)
+
+
 def _make(tx: TxFactory, user: str = "ANNA", role: str = "marketer") -> None:
     with tx() as ctx:
         users.create_user(ctx, AccountInput(user_id=user, role=role, password=PASSWORD))
@@ -53,8 +66,7 @@ def test_create_user_refuses_a_duplicate_a_short_password_and_an_unknown_role(
 
 def test_sign_in_issues_a_token_that_authenticates(tx: TxFactory) -> None:
     _make(tx)
-    with tx() as ctx:
-        result = users.sign_in(ctx, "anna", PASSWORD)
+    result = _sign_in(tx, "anna", PASSWORD)
     assert result.refusal is None and result.token is not None
     token = result.token.token
     assert token.startswith("rpt_") and len(token) > 40
@@ -69,23 +81,43 @@ def test_sign_in_issues_a_token_that_authenticates(tx: TxFactory) -> None:
 def test_a_wrong_password_is_refused_and_counted_then_throttled(tx: TxFactory) -> None:
     _make(tx)
     for _ in range(users.MAX_FAILURES):
-        with tx() as ctx:
-            result = users.sign_in(ctx, "ANNA", "wrong password!")
+        result = _sign_in(tx, "ANNA", "wrong password!")
         assert isinstance(result.refusal, AuthenticationError) and result.token is None
-    with tx() as ctx:  # now even the right password waits
-        result = users.sign_in(ctx, "ANNA", PASSWORD)
+    result = _sign_in(tx, "ANNA", PASSWORD)  # now even the right password waits
     assert isinstance(result.refusal, SignInThrottledError)
     assert 0 < result.refusal.retry_after <= users.LOCK_SECONDS + 1
     later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=users.LOCK_SECONDS + 5)
-    with tx() as ctx:
-        ctx.now = lambda: later
-        result = users.sign_in(ctx, "ANNA", PASSWORD)
+    result = _sign_in(tx, "ANNA", PASSWORD, now=later)
     assert result.token is not None
 
 
-def test_an_unknown_user_is_refused_like_a_wrong_password(tx: TxFactory) -> None:
+def test_a_password_check_made_before_a_password_change_is_refused_uncounted(
+        tx: TxFactory) -> None:
+    _make(tx)
+    with tx(readonly=True) as ctx:
+        check = users.check_password(ctx, "ANNA", PASSWORD)
+    assert check.ok
     with tx() as ctx:
-        result = users.sign_in(ctx, "NOBODY", PASSWORD)
+        users.update_user(ctx, "ANNA", AccountChanges(password="another password 123"))
+    with tx() as ctx:
+        result = users.sign_in(ctx, check)
+    assert isinstance(result.refusal, AuthenticationError) and result.token is None
+    with tx() as ctx:
+        row = ctx.session.get(m.AppUser, "ANNA")
+        assert row is not None and row.failed_logins == 0
+
+
+def test_a_throttled_users_password_is_not_even_verified(tx: TxFactory) -> None:
+    _make(tx)
+    for _ in range(users.MAX_FAILURES):
+        _sign_in(tx, "ANNA", "wrong password!")
+    with tx(readonly=True) as ctx:
+        check = users.check_password(ctx, "ANNA", PASSWORD)
+    assert check.locked and not check.ok and check.checked_hash is None
+
+
+def test_an_unknown_user_is_refused_like_a_wrong_password(tx: TxFactory) -> None:
+    result = _sign_in(tx, "NOBODY", PASSWORD)
     assert isinstance(result.refusal, AuthenticationError)
     assert result.refusal.message == "Unknown user or wrong password"
 
@@ -97,8 +129,7 @@ def test_sign_in_rehashes_a_password_hashed_with_old_parameters(tx: TxFactory) -
         row = ctx.session.get(m.AppUser, "ANNA")
         assert row is not None
         row.password_hash = old
-    with tx() as ctx:
-        assert users.sign_in(ctx, "ANNA", PASSWORD).token is not None
+    assert _sign_in(tx, "ANNA", PASSWORD).token is not None
     with tx() as ctx:
         row = ctx.session.get(m.AppUser, "ANNA")
         assert row is not None and row.password_hash != old

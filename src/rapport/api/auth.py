@@ -96,9 +96,10 @@ def _issued(issued: users.IssuedToken) -> TokenIssued:
 def sign_in(body: SignInRequest, rapport: RapportDep) -> TokenIssued:
     """Exchange a user's password for a personal token (after 5 failures in a row, the user is
     refused for 5 minutes: 429 with Retry-After)."""
+    with rapport.use_case(readonly=True) as ctx:  # the slow hash, without a lock
+        check = users.check_password(ctx, body.user_id, body.password)
     with rapport.use_case() as ctx:
-        outcome = users.sign_in(ctx, body.user_id, body.password, name=body.name,
-                                days=body.days)
+        outcome = users.sign_in(ctx, check, name=body.name, days=body.days)
         issued = _issued(outcome.token) if outcome.token is not None else None
     if outcome.refusal is not None:  # raised after the commit: the failure stays counted
         raise outcome.refusal

@@ -45,8 +45,10 @@ def sign_in(request: Request, user_id: Annotated[str, Form(max_length=50)] = "",
     """Check the password; on success the browser's session starts."""
     rapport = request.app.state.rapport
     try:
+        with rapport.use_case(readonly=True) as ctx:  # the slow hash, without a lock
+            check = users.check_password(ctx, user_id, password)
         with rapport.use_case() as ctx:
-            outcome = users.sign_in(ctx, user_id, password, name="web", days=WEB_TOKEN_DAYS)
+            outcome = users.sign_in(ctx, check, name="web", days=WEB_TOKEN_DAYS)
     except RapportError as exc:  # the database, not the password
         return render(request, "sign_in.html", status_code=503, next=safe_next(next),
                       user_id=user_id, error=exc.message)

@@ -7,7 +7,10 @@ revoked; its last use is recorded at most once a minute, so reading is not a wri
 
 Signing in with a password is throttled: after ``MAX_FAILURES`` failures in a row a user is
 refused for ``LOCK_SECONDS`` whatever the password, and the failures are counted in the same
-transaction that refuses (``sign_in`` returns the refusal instead of raising it).
+transaction that refuses (``sign_in`` returns the refusal instead of raising it). The slow
+argon2 verification (``check_password``) runs before, in a read-only use case, so that it holds
+no lock: on SQLite a writing transaction holds the database's write lock, and every other
+writer would wait for the hash.
 """
 
 from __future__ import annotations
@@ -153,10 +156,37 @@ def touch_token(ctx: Ctx, token_id: int) -> None:
                         .values(last_used_at=ctx.now()))
 
 
-def sign_in(ctx: Ctx, user_id: str, password: str, *, name: str = "sign-in",
-            days: int | None = DEFAULT_DAYS) -> SignIn:
-    """Exchange a user's password for a new token; failures are counted and throttled."""
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The slow half of a sign-in (argon2), done in a read-only use case: no lock is held."""
+
+    user_id: str
+    #: The stored hash the password was verified against (None: no such user).
+    checked_hash: str | None
+    ok: bool
+    new_hash: str | None
+    locked: bool
+
+
+def check_password(ctx: Ctx, user_id: str, password: str) -> PasswordCheck:
+    """Verify a user's password (read-only; a throttled user's password is not even tried)."""
     key = (user_id or "").strip().upper()[:50]
+    user = ctx.session.get(m.AppUser, key) if key else None
+    locked = utc(user.locked_until) if user is not None else None
+    if locked is not None and locked > ctx.now():
+        return PasswordCheck(key, None, False, None, True)
+    stored = user.password_hash if user is not None else None
+    ok, new_hash = verify(password, stored)
+    return PasswordCheck(key, stored, ok and user is not None and user.active, new_hash, False)
+
+
+def sign_in(ctx: Ctx, check: PasswordCheck, *, name: str = "sign-in",
+            days: int | None = DEFAULT_DAYS) -> SignIn:
+    """Turn a password check into a new token; failures are counted and throttled.
+
+    The user's row is locked only for this quick half; a check made against a password that
+    changed meanwhile is refused without being counted."""
+    key = check.user_id
     user = ctx.session.get(m.AppUser, key, with_for_update=True) if key else None
     now = ctx.now()
     locked = utc(user.locked_until) if user is not None else None
@@ -165,15 +195,15 @@ def sign_in(ctx: Ctx, user_id: str, password: str, *, name: str = "sign-in",
         return SignIn(None, SignInThrottledError(
             f"Too many failed sign-ins for user {key}; try again in {wait} s",
             record=f"User {key}", retry_after=wait))
-    ok, new_hash = verify(password, user.password_hash if user is not None else None)
-    if user is None or not ok or not user.active:
-        if user is not None:
+    current = user is not None and not check.locked and user.password_hash == check.checked_hash
+    if user is None or not current or not check.ok or not user.active:
+        if user is not None and current:
             _count_failure(user, now)
         return SignIn(None, AuthenticationError("Unknown user or wrong password",
                                                 record=f"User {key}", field="password",
                                                 reason="wrong credentials"))
-    if new_hash is not None:
-        user.password_hash = new_hash
+    if check.new_hash is not None:
+        user.password_hash = check.new_hash
     user.failed_logins, user.locked_until = 0, None
     ctx.session.flush()
     return SignIn(issue_token(ctx, key, name=name, days=days), None)
