@@ -33,7 +33,12 @@ system-deps:
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES)
 
+# The web session key is kept in the git-ignored .env (made once), so that browsers stay signed
+# in when `make run` is restarted.
 run: install
+	@grep -qs '^RAPPORT_SECRET_KEY=' .env || { umask 077; [ ! -s .env ] || [ -z "$$(tail -c1 .env)" ] || echo >> .env; \
+	  $(BIN)/python -c 'import secrets; print("RAPPORT_SECRET_KEY=" + secrets.token_urlsafe(32))' >> .env; \
+	  echo "Made the web session key in .env (RAPPORT_SECRET_KEY, kept across restarts)"; }
 	$(BIN)/rapport db upgrade
 	$(BIN)/rapport demo --if-empty
 	$(BIN)/rapport serve
