@@ -8,7 +8,7 @@ merged into it (``DocxMerger``). ``PdfRenderer`` turns merged letters into PDFs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from rapport.merge._docx import DocxMerger, MergeRecord
@@ -42,8 +42,10 @@ class PdfRenderer(Protocol):
         """Why letters stay .docx files (blank when PDFs can be made)."""
         ...
 
-    def render(self, documents: Sequence[bytes], *, target: str = "pdf") -> list[Rendered]:
-        """Each document as a PDF (or ``target`` export), in order, or the reason it failed."""
+    def render(self, documents: Sequence[bytes], *, target: str = "pdf",
+               progress: Callable[[int], None] | None = None) -> list[Rendered]:
+        """Each document as a PDF (or ``target`` export), in order, or the reason it failed;
+        ``progress`` (when given) hears how many documents are done so far."""
         ...
 
 

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,20 +55,25 @@ class LibreOfficeRenderer:
             "LibreOffice is not installed (Debian: apt-get install libreoffice-writer-nogui), "
             "so the letters are delivered as .docx files")
 
-    def render(self, documents: Sequence[bytes], *, target: str = "pdf") -> list[Rendered]:
+    def render(self, documents: Sequence[bytes], *, target: str = "pdf",
+               progress: Callable[[int], None] | None = None) -> list[Rendered]:
         """Each .docx as a PDF (or another LibreOffice export such as ``html``), in order; a
-        letter that fails carries the reason."""
+        letter that fails carries the reason. ``progress`` hears how many are done so far."""
         if not self.available:
             return [Rendered(None, self.why_unavailable()) for _ in documents]
         batches = [list(range(i, min(i + self.batch_size, len(documents))))
                    for i in range(0, len(documents), self.batch_size)]
         results: list[Rendered] = [Rendered(None, "not converted")] * len(documents)
+        done = 0
         with ThreadPoolExecutor(self.workers) as pool:
             for batch, rendered in zip(batches, pool.map(
                     lambda b: self._batch([documents[i] for i in b], target), batches),
                     strict=True):
                 for index, one in zip(batch, rendered, strict=True):
                     results[index] = one
+                done += len(batch)
+                if progress is not None:
+                    progress(done)
         return results
 
     @property
