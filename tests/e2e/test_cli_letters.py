@@ -149,3 +149,35 @@ def test_a_hard_copy_that_fails_after_the_commit_keeps_the_log_and_can_be_made_a
     assert "Wrote letters/Segment SEG0001.zip: 2 letter(s)" in out
     assert len(_zip_names(tmp_path / "letters" / "Segment SEG0001.zip")) == 2
     assert "was waiting for delivery" in ok("logged-segments", "hard-copy", "SEG0001")
+
+
+def test_a_file_that_is_not_a_word_document_is_refused_at_upload(cli_db: SF,
+                                                                  tmp_path: Path) -> None:
+    (tmp_path / "renamed.docx").write_bytes(b"{\\rtf1 not a docx}")
+    (tmp_path / "empty.docx").write_bytes(_zip_of({"hello.txt": b"hi"}))
+    (tmp_path / "broken.docx").write_bytes(_zip_of({"word/document.xml": b"<w:document>"}))
+    ok("segments", "create", "--template", "T-LET", "--description", "Letters")
+    ok("segments", "line-add", "SEG0001", "P21")
+    with cli_db() as s:
+        before = s.query(m.Attachment).count()
+    for args, why in (
+        (("templates", "attach", "T-LET", "renamed.docx"),
+         "renamed.docx is not a valid Word document: it is not a ZIP package"),
+        (("segments", "attach", "SEG0001", "empty.docx"),
+         "empty.docx is not a valid Word document: it has no word/document.xml"),
+        (("segments", "attach", "SEG0001", "broken.docx", "--line", "10000"),
+         "broken.docx is not a valid Word document: its part word/document.xml is not "
+         "well-formed XML"),
+    ):
+        refused = run(*args)
+        assert refused.exit_code == 1 and why in str(refused.exception), refused.output
+    with cli_db() as s:
+        assert s.query(m.Attachment).count() == before
+
+
+def _zip_of(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, content in parts.items():
+            package.writestr(name, content)
+    return buffer.getvalue()

@@ -14,6 +14,7 @@ from typing import Protocol
 from rapport.merge._docx import DocxMerger, MergeRecord
 from rapport.merge._formats import FieldValue, date_pattern, locale_for, number_text, plain_text
 from rapport.merge._names import field_key
+from rapport.merge._package import word_problem
 from rapport.merge._parallel import merge_many
 from rapport.merge._pdf import LibreOfficeRenderer, Rendered
 
@@ -63,4 +64,5 @@ __all__ = [
     "PdfRenderer",
     "plain_text",
     "Rendered",
+    "word_problem",
 ]
