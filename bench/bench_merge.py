@@ -8,8 +8,9 @@ Babel formatting in nb_NO, NEXT handling, data-source stripping) against the bas
 library alone (docx-mailmerge2 ``MailMerge(...).merge(**strings)`` and ``write``) with the same
 values as ready strings, on the same number of processes. Target: ≥ 90 letters/s.
 
-**PDF**: ``--pdf-letters`` merged letters rendered by ``LibreOfficeRenderer`` (batches of 50,
-``--workers`` converters, each with its own profile) against the baseline: one bare
+**PDF**: ``--pdf-letters`` merged letters rendered by ``LibreOfficeRenderer`` as rapport
+configures it (split evenly over ``--workers`` converters in batches of at most 200, each
+converter with its own profile) against the baseline: one bare
 ``soffice --convert-to pdf`` of all the files in one process. Target: ≥ 15 letters/s.
 
 Figures are rates and ratios (rapport's rate / the baseline's); the machine's load is printed
@@ -111,7 +112,7 @@ def bench_pdf(documents: Sequence[bytes], workers: int) -> None:
     if soffice is None:
         print("pdf | LibreOffice is not installed: make system-deps", flush=True)
         return
-    renderer = LibreOfficeRenderer(soffice, workers=workers, batch_size=50)
+    renderer = LibreOfficeRenderer(soffice, workers=workers)
     renderer.render(list(documents[:2]))  # profiles created once, as in a long-running server
     started = time.perf_counter()
     results = renderer.render(list(documents))

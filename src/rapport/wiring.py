@@ -13,8 +13,9 @@ schema this code needs; otherwise it is told which command to run.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -27,7 +28,7 @@ from rapport.config import Settings
 from rapport.db.engine import make_engine
 from rapport.db.schema import HEAD, revision_of
 from rapport.db.session import session_factory
-from rapport.errors import DatabaseUnavailableError, SettingsError
+from rapport.errors import DatabaseUnavailableError, RapportError, SettingsError
 from rapport.mail import DkimSigner, Mailer, SmtpConfig, SmtpMailer
 from rapport.merge import DocumentMerger, DocxMerger, LibreOfficeRenderer, PdfRenderer
 from rapport.services.context import Ctx, transaction, utc_now
@@ -40,8 +41,10 @@ from rapport.services.delivery import (
     UnsubscribeLinks,
     Worker,
 )
+from rapport.services.documents import HardCopy, deliver_hard_copy
 
 T = TypeVar("T")
+log = logging.getLogger("rapport")
 
 
 class Rapport:
@@ -214,6 +217,22 @@ class Rapport:
     def composer(self) -> Composer:
         """What writes each e-mail: the entry's merged letter (HTML body or .docx attachment)."""
         return LetterComposer(MergedLetters())
+
+    def hard_copy_after_commit(self, segment_no: str, *, user_id: str) -> HardCopy | None:
+        """Deliver a just-logged segment's hard copies as ``user_id`` (the API's and the web
+        pages' task after the log's commit); the delivered letters are stored on their entries
+        (``stored_hard_copy`` bundles them). A failure is logged: the letters wait In Progress
+        for ``rapport logged-segments hard-copy``."""
+        def open_case(*, readonly: bool = False) -> AbstractContextManager[Ctx]:
+            return self.use_case(user_id=user_id, readonly=readonly)
+
+        try:
+            return deliver_hard_copy(open_case, self.renderer, segment_no,
+                                     workers=self.settings.pdf_workers)
+        except RapportError as exc:
+            log.warning("The hard copy of segment %s was not made: %s", segment_no,
+                        exc.message)
+            return None
 
     def close_renderer(self) -> None:
         """Remove the renderer's work folders (it makes new ones if used again)."""

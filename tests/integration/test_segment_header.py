@@ -27,6 +27,7 @@ from rapport.services.segments import (
     upload_line_attachment,
 )
 from rapport.services.templates import AttachmentUpload
+from tests.builders_documents import word_letter
 from tests.builders_segment_header import (
     header_languages,
     header_of,
@@ -314,7 +315,8 @@ def test_template_campaign_becomes_the_header_campaign(fixture_db: SF, tx: TxFac
 def test_unique_attachment_survives_header_template_change(fixture_db: SF, tx: TxFactory) -> None:
     no = make_segment(tx, template="T-LET", contacts=("P11",))
     with tx() as ctx:
-        att = upload_line_attachment(ctx, no, 10000, AttachmentUpload("mine.docx", b"mine"))
+        att = upload_line_attachment(ctx, no, 10000, AttachmentUpload(
+            "mine.docx", word_letter([["mine"]])))
     with tx() as ctx:
         set_header_template(ctx, no, "T-MAIL")
     line = lines(fixture_db, no)[0]

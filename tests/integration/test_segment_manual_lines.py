@@ -34,6 +34,7 @@ from rapport.services.segments import (
 )
 from rapport.services.tables import LINE_FIELDS, MEMBERSHIP
 from rapport.services.templates import AttachmentUpload
+from tests.builders_documents import word_letter
 from tests.builders_segment_header import (
     header_languages,
     lines,
@@ -148,7 +149,7 @@ def test_remove_line_records_reduce_and_go_back_restores_exactly(
         update_line(
             ctx, no, 20000, LineFieldChanges(description="Personal", evaluation="Positive")
         )
-        upload_line_attachment(ctx, no, 20000, AttachmentUpload("p3.docx", b"p3"))
+        upload_line_attachment(ctx, no, 20000, AttachmentUpload("p3.docx", word_letter([["p3"]])))
     before_lines, before_langs = _line_data(fixture_db, no), _languages(fixture_db, no)
     with tx() as ctx:
         remove_line(ctx, no, 20000)
@@ -339,12 +340,14 @@ def test_line_language_needs_template_e21_and_picks_rows(fixture_db: SF, tx: TxF
 def test_unique_attachment_upload_and_remove_fall_back(fixture_db: SF, tx: TxFactory) -> None:
     no = make_segment(tx, template="T-LET", contacts=("P12",))
     with tx() as ctx:
-        att = upload_line_attachment(ctx, no, 10000, AttachmentUpload("mine.docx", b"mine"))
+        att = upload_line_attachment(ctx, no, 10000, AttachmentUpload(
+            "mine.docx", word_letter([["mine"]])))
     line = lines(fixture_db, no)[0]
     assert (line.attachment_no, line.language_code) == (att, "DEU")
     with tx() as ctx:
         assert [r.attachment for r in list_lines(ctx, no)] == ["Unique"]
-        att2 = upload_line_attachment(ctx, no, 10000, AttachmentUpload("v2.docx", b"v2"))
+        att2 = upload_line_attachment(ctx, no, 10000, AttachmentUpload(
+            "v2.docx", word_letter([["v2"]])))
     with fixture_db() as s:
         assert s.get(m.Attachment, att) is None  # replaced, nothing refers to it
     with tx() as ctx:

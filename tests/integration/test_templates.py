@@ -21,11 +21,12 @@ from rapport.services.templates import (
     TemplateLanguageChanges,
     TemplateLanguageInput,
 )
+from tests.builders_documents import word_letter
 from tests.builders_setup import assert_refused, log_interaction, put_on_segment
 from tests.conftest import TxFactory
 
 SF = sessionmaker[Session]
-DOCX = AttachmentUpload("Letter.DOCX", b"PK\x03\x04 letter")
+DOCX = AttachmentUpload("Letter.DOCX", word_letter([["Letter"]]))
 
 
 @pytest.fixture

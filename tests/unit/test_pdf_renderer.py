@@ -107,3 +107,36 @@ def test_libreoffice_renders_a_merged_letter_to_pdf_and_html() -> None:
         renderer.close()
     assert pdf.content is not None and pdf.content.startswith(b"%PDF") and other.content is not None
     assert page.content is not None and b"Dear Kari Nordmann" in page.content
+
+
+# A stand-in that logs how many letters each start converts (and converts them at once).
+_COUNTING = """#!/bin/sh
+out=""; n=0
+for a in "$@"; do case "$a" in *.docx) n=$((n+1));; esac; done
+while [ $# -gt 0 ]; do
+  case "$1" in --outdir) out="$2"; shift;;
+  *.docx) b=$(basename "$1" .docx); printf '%%PDF %s' "$b" > "$out/$b.pdf";; esac; shift
+done
+echo $n >> "{log}"
+"""
+
+
+@pytest.mark.parametrize(("letters", "workers", "batch_size", "starts"), [
+    (200, 2, 200, [100, 100]),  # each converter starts once
+    (201, 2, 50, [34, 34, 34, 34, 34, 31]),  # a multiple of the workers, evenly filled
+    (3, 2, 200, [1, 2]),
+    (1, 2, 200, [1]),
+])
+def test_letters_are_split_evenly_into_as_few_starts_as_allowed(
+        tmp_path: Path, letters: int, workers: int, batch_size: int, starts: list[int]) -> None:
+    log = tmp_path / "starts.log"
+    script = tmp_path / "soffice"
+    script.write_text(_COUNTING.replace("{log}", str(log)))
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    renderer = LibreOfficeRenderer(str(script), workers=workers, batch_size=batch_size)
+    done: list[int] = []
+    results = renderer.render([b"x"] * letters, progress=done.append)
+    renderer.close()
+    assert all(r.content is not None for r in results)
+    assert sorted(int(n) for n in log.read_text().split()) == sorted(starts)
+    assert done[-1] == letters and done == sorted(done)

@@ -12,7 +12,7 @@ from rapport.api.deps import ReadCtx, WriteCtx
 from rapport.api.idempotency import IdempotencyKey, idempotent
 from rapport.api.paging import Limit, Offset, Page
 from rapport.api.problems import COMMON, problems
-from rapport.services import log
+from rapport.services import documents, log
 
 router = APIRouter(prefix="/logged-segments", tags=["logged segments"])
 EntryNo = Annotated[int, Path(ge=1, le=2**31 - 1, description="Logged segment entry no.")]
@@ -73,3 +73,15 @@ def uncancel_logged_segment(entry_no: EntryNo, ctx: WriteCtx, request: Request,
     """Remove the canceled mark from a logged segment, its entries and campaign entries."""
     return idempotent(ctx, request, idempotency_key, None, lambda: CancelResultRead
                       .model_validate(log.uncancel(ctx, [entry_no])))
+
+
+@router.get("/{entry_no}/hard-copy", response_class=Response, responses={
+    200: {"content": {"application/zip": {}},
+          "description": "Segment NO.zip: one PDF (or .docx) per delivered Hard Copy entry"},
+    **problems(*COMMON, 404, 409)})
+def logged_segment_hard_copy(entry_no: EntryNo, ctx: ReadCtx) -> Response:
+    """The ZIP of the logged segment's delivered hard copies (§3.13), bundled from the
+    documents stored on their entries; 409 while the letters are still being rendered."""
+    made = documents.stored_hard_copy(ctx, entry_no)
+    return Response(made.content, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{made.zip_name}"'})

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from rapport.api.deps import ReadCtx, WriteCtx
+from rapport.api.deps import RapportDep, ReadCtx, WriteCtx
 from rapport.api.idempotency import IdempotencyKey, idempotent
 from rapport.api.problems import COMMON, problems
 from rapport.domain.enums import CriteriaAction
@@ -159,6 +159,10 @@ class LogResultRead(BaseModel):
     send: bool
     warnings: list[LogWarningRead]
     follow_up_segment_no: str | None
+    #: Hard Copy entries whose letters are rendered to PDF after the commit.
+    hard_copies_queued: int = 0
+    #: Where the ZIP of the delivered hard copies is (once rendered): GET it.
+    hard_copy_url: str | None = None
 
 
 @router.post("/add-contacts", response_model=AddContactsResult, responses=ACTION_ERRORS)
@@ -258,9 +262,19 @@ def reuse_logged_segment(no: SegmentNo, body: ReuseLoggedRequest, ctx: WriteCtx,
 
 @router.post("/log", response_model=LogResultRead, responses=ACTION_ERRORS)
 def log_segment(no: SegmentNo, body: LogRequest, ctx: WriteCtx, request: Request,
+                rapport: RapportDep, background: BackgroundTasks,
                 idempotency_key: IdempotencyKey = None) -> Response:
     """Log the segment: interaction log entries, campaign entries, a logged segment; the
     segment is deleted. Every bad line is reported at once (K11). Send an Idempotency-Key:
-    a retry then gets the first answer instead of an error or a second log."""
-    return idempotent(ctx, request, idempotency_key, body, lambda: LogResultRead.model_validate(
-        log.log_segment(ctx, no, send=body.send, follow_up=body.follow_up)))
+    a retry then gets the first answer instead of an error or a second log. Sending, the Hard
+    Copy letters are rendered to PDF after the commit; ``hard_copy_url`` gives their ZIP."""
+    def act() -> LogResultRead:
+        result = log.log_segment(ctx, no, send=body.send, follow_up=body.follow_up)
+        read = LogResultRead.model_validate(result)
+        if result.hard_copies_queued:
+            background.add_task(rapport.hard_copy_after_commit, result.segment_no,
+                                user_id=ctx.user_id)
+            read.hard_copy_url = request.app.url_path_for(
+                "logged_segment_hard_copy", entry_no=str(result.logged_segment_entry_no))
+        return read
+    return idempotent(ctx, request, idempotency_key, body, act)

@@ -1,19 +1,25 @@
-"""Setup over HTTP: salespeople (admin writes), campaigns (marketer writes), and statistics."""
+"""Setup over HTTP: salespeople, company information and salutation formulas (admin writes),
+campaigns (marketer writes), and statistics."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from rapport.api.deps import AdminCtx, ReadCtx, WriteCtx
 from rapport.api.problems import COMMON, problems
 from rapport.api.types import Money
 from rapport.services import campaigns, interactions, setup
 from rapport.services.campaigns import CampaignChanges, CampaignInput
-from rapport.services.setup import SalespersonChanges, SalespersonInput
+from rapport.services.setup import (
+    CompanyInformationChanges,
+    SalespersonChanges,
+    SalespersonInput,
+    SalutationFormulaInput,
+)
 
 router = APIRouter(tags=["setup"])
 Code = Annotated[str, Path(min_length=1, max_length=20, description="Code or number.")]
@@ -155,3 +161,98 @@ def read_interaction_statistics(
     template, campaign, contact, company or salesperson."""
     rows = interactions.interaction_statistics(ctx, by, date_from=date_from, date_to=date_to)
     return [StatisticsRow.model_validate(r) for r in rows]
+
+
+class CompanyInformationRead(BaseModel):
+    """The company writing the letters (merge fields Company_Information_…)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    name_2: str
+    address: str
+    address_2: str
+    post_code: str
+    city: str
+    county: str
+    country_region_code: str | None
+    vat_registration_no: str
+    registration_no: str
+    phone_no: str
+    fax_no: str
+    bank_branch_no: str
+    bank_name: str
+    bank_account_no: str
+    giro_no: str
+
+
+class CompanyInformationUpdate(CompanyInformationChanges):
+    """Changes to the company information (only the fields sent; null: blank)."""
+
+
+class SalutationFormulaRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    salutation_code: str
+    language_code: str
+    salutation_type: str
+    salutation: str
+
+
+class SalutationFormulaUpdate(BaseModel):
+    """The formula's text, with the placeholders {first_name}, {surname}, {name},
+    {job_title} and {company_name}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    salutation: str = Field(max_length=100)
+
+
+SalutationType = Annotated[Literal["Formal", "Informal"], Path(description="The type.")]
+FormulaLanguage = Annotated[str, Query(max_length=10, description="Language code (blank: for "
+                                       "every language without its own formula).")]
+
+
+@router.get("/company-information", response_model=CompanyInformationRead,
+            responses=problems(*COMMON))
+def read_company_information(ctx: ReadCtx) -> CompanyInformationRead:
+    """The company information (blank fields when it was never set)."""
+    return CompanyInformationRead.model_validate(setup.get_company_information(ctx))
+
+
+@router.patch("/company-information", response_model=CompanyInformationRead,
+              responses=problems(*COMMON, 404))
+def update_company_information(body: CompanyInformationUpdate, ctx: AdminCtx
+                               ) -> CompanyInformationRead:
+    """Change company information fields (admin); 404 for an unknown country/region."""
+    return CompanyInformationRead.model_validate(setup.update_company_information(ctx, body))
+
+
+@router.get("/salutation-formulas", response_model=list[SalutationFormulaRead],
+            responses=problems(*COMMON, 404))
+def list_salutation_formulas(
+    ctx: ReadCtx, salutation_code: Annotated[str | None, Query(max_length=10)] = None,
+) -> list[SalutationFormulaRead]:
+    """Salutation formulas by code, language and type (one salutation code's, when given)."""
+    return [SalutationFormulaRead.model_validate(f)
+            for f in setup.list_salutation_formulas(ctx, salutation_code)]
+
+
+@router.put("/salutation-formulas/{salutation_code}/{salutation_type}",
+            response_model=SalutationFormulaRead, responses=problems(*COMMON, 404))
+def set_salutation_formula(salutation_code: Code, salutation_type: SalutationType,
+                           body: SalutationFormulaUpdate, ctx: AdminCtx,
+                           language_code: FormulaLanguage = "") -> SalutationFormulaRead:
+    """Create or replace a formula (admin); 404 for an unknown salutation or language."""
+    data = SalutationFormulaInput(salutation_code=salutation_code, language_code=language_code,
+                                  salutation_type=salutation_type, salutation=body.salutation)
+    return SalutationFormulaRead.model_validate(setup.set_salutation_formula(ctx, data))
+
+
+@router.delete("/salutation-formulas/{salutation_code}/{salutation_type}", status_code=204,
+               response_class=Response, responses=problems(*COMMON, 404))
+def delete_salutation_formula(salutation_code: Code, salutation_type: SalutationType,
+                              ctx: AdminCtx, language_code: FormulaLanguage = "") -> Response:
+    """Delete a formula (admin)."""
+    setup.delete_salutation_formula(ctx, salutation_code, salutation_type, language_code)
+    return Response(status_code=204)

@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rapport.cli.common import console, use_case, wiring
+from rapport.cli.common import console, use_case
+from rapport.cli.hard_copy import make_hard_copy
 from rapport.cli.options import CODE, MAX_NUMBER, NUMBER
 from rapport.services import log as service
-from rapport.services.documents import deliver_hard_copy
 
 app = typer.Typer(help="Logged segments: list, cancel, un-cancel, delete canceled, hard copy.",
                   no_args_is_help=True)
@@ -94,23 +94,4 @@ def hard_copy_command(
 ) -> None:
     """Deliver the segment's Hard Copy entries: their letters merged and rendered to PDF
     (LibreOffice), one ZIP named after the segment with one file per contact."""
-    rapport = wiring()
-    try:
-        result = deliver_hard_copy(use_case, rapport.renderer, segment,
-                                   workers=rapport.settings.pdf_workers)
-    finally:
-        rapport.close_renderer()  # LibreOffice's profiles are not left in the temp folder
-    if result.note:
-        console.print(result.note)
-    for entry_no, reason in sorted(result.errors.items()):
-        console.print(f"Entry {entry_no}: {reason}")
-    if not result.delivered:
-        console.print(f"No hard copy of segment {segment.upper()} was waiting for delivery"
-                      if not result.errors else "No letter was delivered")
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / result.zip_name
-    target.write_bytes(result.content)
-    kind = "PDF" if not result.note else ".docx"
-    console.print(f"Wrote {target}: {len(result.delivered)} letter(s) as {kind}, "
-                  f"{len(result.errors)} error(s)")
+    make_hard_copy(segment, out)

@@ -58,7 +58,7 @@ class Area:
 
 AREAS = (
     Area("setup", "Marketing setup, salespeople, users, templates, campaigns and code tables.",
-         ("rapport.cli.setup", "rapport.cli.setup_campaigns")),
+         ("rapport.cli.setup", "rapport.cli.setup_campaigns", "rapport.cli.setup_letters")),
     Area("contacts", "Contacts: list, show, create, change, delete, import and export (CSV/XLSX).",
          ("rapport.cli.contacts", "rapport.cli.contact_edits"),
          (("list", "show", "import", "export"), ("create", "set", "delete"))),

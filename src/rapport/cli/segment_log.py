@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,8 +10,9 @@ from rich.markup import escape
 
 from rapport.cli.common import console, err_console, use_case
 from rapport.cli.delivery import deliver_after_commit
+from rapport.cli.hard_copy import make_hard_copy
 from rapport.cli.segments import app
-from rapport.errors import MultipleErrors
+from rapport.errors import MultipleErrors, RapportError
 from rapport.services.log import LogResult, log_segment
 
 __all__ = ["app"]
@@ -30,8 +32,13 @@ def log(
     )] = None,
     queue_only: Annotated[bool, typer.Option(
         "--queue-only", help="Only queue the e-mail; `rapport delivery run` sends it.")] = False,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", metavar="FOLDER", file_okay=False,
+        help="Folder for the hard copies' ZIP (default: the current folder).")] = Path("."),
 ) -> None:
-    """Log SEGMENT: interaction log entries, campaign entries, logged segment; then delete it."""
+    """Log SEGMENT: interaction log entries, campaign entries, logged segment; then delete it.
+    Sending, the Hard Copy letters are then rendered to PDF into one ZIP in --out and the
+    e-mail is sent."""
     try:
         with use_case() as ctx:
             result = log_segment(ctx, segment, send=send, follow_up=follow_up)
@@ -39,8 +46,26 @@ def log(
         print_problems(exc)
         raise typer.Exit(1) from None
     print_result(result)
+    printed = not result.hard_copies_queued or hard_copy_after_commit(result.segment_no, out)
     if result.emails_queued and not queue_only:
         deliver_after_commit(result.emails_queued, result.logged_segment_entry_no)
+    if not printed:
+        raise typer.Exit(1)
+
+
+def hard_copy_after_commit(segment_no: str, out: Path) -> bool:
+    """The hard copies of a segment just logged; a failure keeps the log (it is committed) and
+    says how to make them later."""
+    try:
+        make_hard_copy(segment_no, out)
+    except (RapportError, OSError) as exc:
+        reason = exc.message if isinstance(exc, RapportError) else str(exc)
+        err_console.print(
+            f"The hard copy of segment {segment_no} was not made: {reason}. The segment is "
+            f"logged; `rapport logged-segments hard-copy {segment_no} --out FOLDER` makes "
+            "it.", highlight=False, soft_wrap=True)
+        return False
+    return True
 
 
 def print_problems(exc: MultipleErrors) -> None:

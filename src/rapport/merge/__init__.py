@@ -8,12 +8,13 @@ merged into it (``DocxMerger``). ``PdfRenderer`` turns merged letters into PDFs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from rapport.merge._docx import DocxMerger, MergeRecord
 from rapport.merge._formats import FieldValue, date_pattern, locale_for, number_text, plain_text
 from rapport.merge._names import field_key
+from rapport.merge._package import word_problem
 from rapport.merge._parallel import merge_many
 from rapport.merge._pdf import LibreOfficeRenderer, Rendered
 
@@ -42,8 +43,10 @@ class PdfRenderer(Protocol):
         """Why letters stay .docx files (blank when PDFs can be made)."""
         ...
 
-    def render(self, documents: Sequence[bytes], *, target: str = "pdf") -> list[Rendered]:
-        """Each document as a PDF (or ``target`` export), in order, or the reason it failed."""
+    def render(self, documents: Sequence[bytes], *, target: str = "pdf",
+               progress: Callable[[int], None] | None = None) -> list[Rendered]:
+        """Each document as a PDF (or ``target`` export), in order, or the reason it failed;
+        ``progress`` (when given) hears how many documents are done so far."""
         ...
 
 
@@ -61,4 +64,5 @@ __all__ = [
     "PdfRenderer",
     "plain_text",
     "Rendered",
+    "word_problem",
 ]

@@ -1,7 +1,8 @@
 """PDF rendering of merged letters with LibreOffice headless (SPEC A4, §3.13 Hard Copy).
 
 ``LibreOfficeRenderer`` converts documents in batches: one ``soffice --convert-to pdf`` process
-per batch (its start-up is paid once per batch, not per letter), ``workers`` batches at a time,
+per batch (its start-up is paid once per batch, not per letter), the letters split evenly into
+as few batches as ``batch_size`` allows (a multiple of ``workers``), ``workers`` at a time,
 each worker with its own LibreOffice profile directory (two soffice processes sharing a profile
 block each other). Every batch runs under a timeout that grows with its size; a converter that
 overruns is killed with its whole process group and the batch's unconverted letters are retried
@@ -10,13 +11,14 @@ one by one under the per-letter timeout, so one document that hangs LibreOffice 
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,7 @@ class Rendered:
 class LibreOfficeRenderer:
     """Converts .docx letters to PDF with a LibreOffice found on the PATH (or given)."""
 
-    def __init__(self, soffice: str | None = None, *, workers: int = 2, batch_size: int = 50,
+    def __init__(self, soffice: str | None = None, *, workers: int = 2, batch_size: int = 200,
                  timeout_s: float = 60.0, per_letter_s: float = 2.0) -> None:
         self.soffice = soffice or shutil.which("soffice") or shutil.which("libreoffice")
         self.workers = max(1, workers)
@@ -55,21 +57,36 @@ class LibreOfficeRenderer:
             "LibreOffice is not installed (Debian: apt-get install libreoffice-writer-nogui), "
             "so the letters are delivered as .docx files")
 
-    def render(self, documents: Sequence[bytes], *, target: str = "pdf") -> list[Rendered]:
+    def render(self, documents: Sequence[bytes], *, target: str = "pdf",
+               progress: Callable[[int], None] | None = None) -> list[Rendered]:
         """Each .docx as a PDF (or another LibreOffice export such as ``html``), in order; a
-        letter that fails carries the reason."""
+        letter that fails carries the reason. ``progress`` hears how many are done so far."""
         if not self.available:
             return [Rendered(None, self.why_unavailable()) for _ in documents]
-        batches = [list(range(i, min(i + self.batch_size, len(documents))))
-                   for i in range(0, len(documents), self.batch_size)]
+        batches = self._batches(len(documents))
         results: list[Rendered] = [Rendered(None, "not converted")] * len(documents)
+        done = 0
         with ThreadPoolExecutor(self.workers) as pool:
             for batch, rendered in zip(batches, pool.map(
                     lambda b: self._batch([documents[i] for i in b], target), batches),
                     strict=True):
                 for index, one in zip(batch, rendered, strict=True):
                     results[index] = one
+                done += len(batch)
+                if progress is not None:
+                    progress(done)
         return results
+
+    def _batches(self, count: int) -> list[list[int]]:
+        """``count`` letters split evenly into as few batches as the workers and
+        ``batch_size`` allow — a multiple of the workers, so that none idles while another
+        starts LibreOffice again (its start-up is the dearest step of a batch)."""
+        if count == 0:
+            return []
+        batches = math.ceil(count / self.batch_size)
+        batches = min(count, math.ceil(batches / self.workers) * self.workers)
+        size = math.ceil(count / batches)
+        return [list(range(i, min(i + size, count))) for i in range(0, count, size)]
 
     @property
     def _home(self) -> Path:

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from rapport.services import log, overview
+from rapport.errors import ConflictError, NotFoundError
+from rapport.services import documents, log, overview
 from rapport.web.i18n import _
 from rapport.web.session import SignedIn, flash
 from rapport.web.templating import render
@@ -61,3 +62,18 @@ def cancel(request: Request, entry_no: int, visitor: SignedIn) -> Response:
 def uncancel(request: Request, entry_no: int, visitor: SignedIn) -> Response:
     """Restore a canceled logged segment."""
     return _switch(request, entry_no, visitor, False)
+
+
+@router.get("/logged-segments/{entry_no}/hard-copy.zip", include_in_schema=False)
+def hard_copy_zip(request: Request, entry_no: int, visitor: SignedIn) -> Response:
+    """The ZIP of the delivered hard copies; back to the page with the reason otherwise."""
+    try:
+        with visitor.reading() as ctx:
+            made = documents.stored_hard_copy(ctx, entry_no)
+    except (ConflictError, NotFoundError) as exc:
+        if exc.field == "entry_no":  # no such logged segment: the 404 page
+            raise
+        flash(request, exc.message, "error")
+        return RedirectResponse(f"/logged-segments/{entry_no}", status_code=303)
+    return Response(made.content, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{made.zip_name}"'})

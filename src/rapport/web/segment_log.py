@@ -7,7 +7,7 @@ import re
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rapport.errors import RapportError
@@ -36,10 +36,11 @@ def log_dialog(request: Request, no: str, visitor: SignedIn) -> HTMLResponse:
 
 
 @router.post("/segments/{no}/log", include_in_schema=False)
-def log_segment(request: Request, no: str, visitor: SignedIn,
+def log_segment(request: Request, no: str, visitor: SignedIn, background: BackgroundTasks,
                 send: Annotated[str, Form(max_length=5)] = "auto",
                 follow_up: Annotated[str | None, Form()] = None) -> Response:
-    """Log the segment; on success show the logged segment (and the follow-up segment)."""
+    """Log the segment; on success show the logged segment (and the follow-up segment). The
+    Hard Copy letters are rendered to PDF after the commit, while the page is shown."""
     sending = {"yes": True, "no": False}.get(send)
     try:
         with visitor.writing() as ctx:
@@ -57,6 +58,13 @@ def log_segment(request: Request, no: str, visitor: SignedIn,
         flash(request, _("Line %(line)s: %(message)s") % {"line": warning.line_no,
                                                           "message": warning.message}, "error")
     target = f"/logged-segments/{result.logged_segment_entry_no}"
+    if result.hard_copies_queued:
+        background.add_task(visitor.rapport.hard_copy_after_commit, result.segment_no,
+                            user_id=visitor.account.user_id)
+        flash(request, ngettext(
+            "%(n)s hard copy is being rendered to PDF: download the ZIP from this page.",
+            "%(n)s hard copies are being rendered to PDF: download the ZIP from this page.",
+            result.hard_copies_queued) % {"n": result.hard_copies_queued})
     if result.follow_up_segment_no:
         target += "?follow_up=" + quote(result.follow_up_segment_no)
     return RedirectResponse(target, status_code=303)

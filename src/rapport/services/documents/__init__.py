@@ -26,6 +26,7 @@ from rapport.services.documents._hard_copy import (
     deliver_hard_copy,
     hard_copy_letters,
     record_hard_copy,
+    stored_hard_copy,
 )
 from rapport.services.documents._letters import (
     MergedDocument,
@@ -65,6 +66,7 @@ __all__ = [
     "record_hard_copy",
     "records",
     "store_attachment",
+    "stored_hard_copy",
     "unknown_fields",
     "WORD_EXTENSIONS",
 ]

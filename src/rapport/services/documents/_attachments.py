@@ -11,9 +11,7 @@ refused at upload, named.
 
 from __future__ import annotations
 
-import io
 import uuid
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -24,6 +22,7 @@ from sqlalchemy import delete, exists
 from rapport.db import models as m
 from rapport.domain.enums import StorageType
 from rapport.errors import NotFoundError, ValidationError
+from rapport.merge import word_problem
 from rapport.services.context import Ctx
 from rapport.services.documents._fields import unknown_fields
 
@@ -39,11 +38,17 @@ class AttachmentUpload:
 
 
 def check_letter(ctx: Ctx, upload: AttachmentUpload) -> None:
-    """Refuse a Word file whose merge fields rapport does not know, naming them (A4, E11)."""
+    """Refuse a Word file that is not a valid Word document (not a ZIP package, no
+    word/document.xml, a part that is not well-formed XML) or whose merge fields rapport does
+    not know, naming the file and why (A4, E11)."""
     if PurePath(upload.file_name).suffix.lstrip(".").lower() not in WORD_EXTENSIONS:
         return
-    if not zipfile.is_zipfile(io.BytesIO(upload.content)):
-        return  # not a Word package at all: merging it is refused later (E11), storing is not
+    problem = word_problem(upload.content)
+    if problem:
+        raise ValidationError(
+            f"{upload.file_name} is not a valid Word document: {problem}", code="E11",
+            record=f"Attachment {upload.file_name}", field="content",
+            reason="not a Word document")
     unknown = unknown_fields(ctx.merger.fields(upload.content))
     if unknown:
         raise ValidationError(

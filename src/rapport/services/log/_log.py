@@ -93,6 +93,11 @@ class LogResult:
     #: E-mail messages written to the delivery outbox (sent after the commit).
     emails_queued: int = 0
 
+    @property
+    def hard_copies_queued(self) -> int:
+        """Hard Copy entries waiting for their letters (the queued ones that are not e-mail)."""
+        return self.queued_for_delivery - self.emails_queued
+
 
 def log_segment(
     ctx: Ctx, segment_no: str, *, send: bool | None = None, follow_up: bool = False
