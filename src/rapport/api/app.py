@@ -21,6 +21,7 @@ from rapport.api import (
     classifications,
     contacts,
     entries,
+    interaction_drafts,
     interactions,
     logged_segments,
     marketing,
@@ -46,7 +47,8 @@ from rapport.wiring import Rapport
 PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
            logged_segments.router, entries.router, interactions.router, setup.router,
-           templates.router, classifications.router, marketing.router)
+           templates.router, classifications.router, marketing.router,
+           interaction_drafts.router)
 log = logging.getLogger("rapport.api")
 
 
