@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport import __version__
 from rapport.api import (
+    attachments,
     auth,
     classifications,
     contacts,
@@ -48,7 +49,7 @@ PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
            logged_segments.router, entries.router, interactions.router, setup.router,
            templates.router, classifications.router, marketing.router,
-           interaction_drafts.router)
+           interaction_drafts.router, attachments.router)
 log = logging.getLogger("rapport.api")
 
 
