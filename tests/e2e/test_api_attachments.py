@@ -1,6 +1,6 @@
 """Attachments over HTTP: upload, download, replace and remove the file of a template's language
 row, of a segment header's language row and of one segment line; Word letters with unknown merge
-fields are refused; an attachment a logged interaction uses is read-only."""
+fields are refused; an attachment a logged interaction uses stays as it was."""
 
 from __future__ import annotations
 
@@ -22,14 +22,29 @@ def _file(name: str, content: bytes) -> dict[str, Any]:
     return {"file": (name, content, DOCX)}
 
 
-def _used_by_an_entry(api: Api, attachment_no: int) -> None:
-    """A logged interaction shares the attachment (as logging a segment leaves it)."""
-    entry_no = api.post("/interactions", json={"from_contact": "P3", "template_code": "T-CALL"}
-                        ).json()["entry_no"]
+def _used_by_an_entry(api: Api, attachment_no: int) -> int:
+    """A logged interaction shares the attachment (as logging a segment leaves it, read-only);
+    returns the entry's number."""
+    entry_no: int = api.post("/interactions", json={"from_contact": "P3",
+                                                    "template_code": "T-CALL"}).json()["entry_no"]
     with api.rapport.use_case() as ctx:
         ctx.session.execute(update(m.InteractionLogEntry)
                             .where(m.InteractionLogEntry.entry_no == entry_no)
                             .values(attachment_no=attachment_no))
+        ctx.session.execute(update(m.Attachment).where(m.Attachment.no == attachment_no)
+                            .values(read_only=True))
+    return entry_no
+
+
+def _entry_file(api: Api, entry_no: int) -> tuple[int | None, bytes | None, bool]:
+    """The number, content and read-only mark of a log entry's attachment."""
+    with api.rapport.use_case(readonly=True) as ctx:
+        row = ctx.session.execute(
+            select(m.Attachment.no, m.Attachment.content, m.Attachment.read_only)
+            .join(m.InteractionLogEntry,
+                  m.InteractionLogEntry.attachment_no == m.Attachment.no)
+            .where(m.InteractionLogEntry.entry_no == entry_no)).one()
+    return row[0], row[1], row[2]
 
 
 def _template_attachment_no(api: Api, language: str) -> int:
@@ -72,12 +87,19 @@ def test_template_attachments_refuse_roles_unknown_rows_and_read_only_files(api:
     problem(api.call("PUT", path, role="admin", params={"language": "FRA"},
                      files=_file("a.docx", LETTER)), 404)
     problem(api.call("PUT", path, role="admin"), 422, "VALIDATION")
-    _used_by_an_entry(api, _template_attachment_no(api, "DEU"))
-    german = {"language": "DEU"}
-    problem(api.call("PUT", path, role="admin", params=german, files=_file("a.docx", LETTER)),
-            409, "READ_ONLY")
-    problem(api.delete(path, role="admin", params=german), 409, "READ_ONLY")
-    assert api.get(path, params=german).content == b"A-LET-DE"
+    problem(api.delete(path, role="admin", params={"language": "FRA"}), 404)
+
+
+def test_replacing_a_template_letter_keeps_the_logged_entrys_file(api: Api) -> None:
+    path, german = "/interaction-templates/T-LET/attachment", {"language": "DEU"}
+    used = _template_attachment_no(api, "DEU")
+    entry_no = _used_by_an_entry(api, used)
+    put = api.call("PUT", path, role="admin", params=german, files=_file("neu.docx", LETTER))
+    assert put.status_code == 200 and put.json()["attachment_no"] != used
+    assert api.get(path, params=german).content == LETTER
+    assert _entry_file(api, entry_no) == (used, b"A-LET-DE", True)
+    assert api.delete(path, role="admin", params=german).status_code == 204
+    assert _entry_file(api, entry_no) == (used, b"A-LET-DE", True)
 
 
 def _segment(api: Api) -> tuple[str, int]:
@@ -132,23 +154,24 @@ def test_a_line_gets_its_own_attachment_with_its_etag(api: Api) -> None:
     problem(api.get(f"/segments/{no}/lines/999999/attachment"), 404)
 
 
-def test_segment_attachments_used_by_a_logged_entry_are_read_only(api: Api) -> None:
+def test_replacing_a_segment_letter_keeps_the_logged_entrys_file(api: Api) -> None:
     no, line_no = _segment(api)
     line_path = f"/segments/{no}/lines/{line_no}"
     put = api.call("PUT", f"{line_path}/attachment", headers={
         "If-Match": api.get(line_path).headers["etag"]}, files=_file("own.docx", OWN))
-    _used_by_an_entry(api, put.json()["attachment_no"])
-    etag = api.get(line_path).headers["etag"]
-    problem(api.call("PUT", f"{line_path}/attachment", headers={"If-Match": etag},
-                     files=_file("new.docx", LETTER)), 409, "READ_ONLY")
-    problem(api.delete(f"{line_path}/attachment", headers={"If-Match": etag}), 409, "READ_ONLY")
+    own = put.json()["attachment_no"]
+    entry_no = _used_by_an_entry(api, own)
+    replaced = api.call("PUT", f"{line_path}/attachment", headers={"If-Match": put.headers[
+        "etag"]}, files=_file("new.docx", LETTER))
+    assert replaced.status_code == 200 and replaced.json()["attachment_no"] != own
+    assert api.get(f"{line_path}/attachment").content == LETTER
+    assert _entry_file(api, entry_no) == (own, OWN, True)
+    header = api.get(f"/segments/{no}/attachment").content
     with api.rapport.use_case(readonly=True) as ctx:
         header_no = ctx.session.scalar(select(m.SegmentInteractionLanguage.attachment_no).where(
             m.SegmentInteractionLanguage.segment_no == no,
             m.SegmentInteractionLanguage.segment_line_no == 0))
     assert header_no is not None
-    _used_by_an_entry(api, header_no)
-    problem(api.call("PUT", f"/segments/{no}/attachment", files=_file("n.docx", LETTER)),
-            409, "READ_ONLY")
-    problem(api.delete(f"/segments/{no}/attachment"), 409, "READ_ONLY")
-    assert api.get(f"{line_path}/attachment").content == OWN
+    second = _used_by_an_entry(api, header_no)
+    assert api.delete(f"/segments/{no}/attachment").status_code == 204
+    assert _entry_file(api, second) == (header_no, header, True)

@@ -3,11 +3,12 @@ an interaction template's language row, to a segment header's language row, and 
 line (its own, unique file; without one the line inherits the header's).
 
 ``?language=`` names the language row (blank: the blank language). A Word letter whose merge
-fields rapport does not know is refused, naming them (422); an attachment a logged interaction
-uses is read-only (409 READ_ONLY); a record with a Word template has no attachment (E22). A
-line's attachment is part of the line: changing it needs the line's ETag (``If-Match``), and
-the answer carries the line's new ETag. Downloads answer the file with its Content-Type and a
-Content-Disposition naming it.
+fields rapport does not know is refused, naming them (422); a record with a Word template has
+no attachment (E22). An attachment a logged interaction uses is read-only: replacing or removing
+it where it is attached gives that place a new file (or none) and leaves the file of the logged
+interaction as it was, as the CLI does. A line's attachment is part of the line: changing it
+needs the line's ETag (``If-Match``), and the answer carries the line's new ETag. Downloads
+answer the file with its Content-Type and a Content-Disposition naming it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from rapport.services.documents._attachments import (
     attachment_file,
     check_letter,
     drop_attachments,
-    refuse_read_only,
     store_attachment,
 )
 from rapport.services.documents._entry_documents import (
@@ -65,7 +64,6 @@ __all__ = [
     "one_record",
     "record_hard_copy",
     "records",
-    "refuse_read_only",
     "store_attachment",
     "unknown_fields",
     "WORD_EXTENSIONS",

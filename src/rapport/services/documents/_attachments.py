@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists
 
 from rapport.db import models as m
 from rapport.domain.enums import StorageType
-from rapport.errors import ConflictError, NotFoundError, ValidationError
+from rapport.errors import NotFoundError, ValidationError
 from rapport.services.context import Ctx
 from rapport.services.documents._fields import unknown_fields
 
@@ -50,21 +50,6 @@ def check_letter(ctx: Ctx, upload: AttachmentUpload) -> None:
             f"{upload.file_name} uses merge fields rapport does not know: {', '.join(unknown)} "
             "(`rapport templates fields` lists the known ones)",
             record="Attachment", field="merge_fields", reason="unknown merge fields")
-
-
-def refuse_read_only(ctx: Ctx, attachment_no: int | None, record: str) -> None:
-    """An attachment a logged interaction uses is read-only (SPEC §2.8): where it is attached
-    it can be neither replaced nor removed (ConflictError READ_ONLY)."""
-    if attachment_no is None:
-        return
-    att = m.Attachment
-    used = ctx.session.scalar(select(or_(att.read_only, exists().where(
-        m.InteractionLogEntry.attachment_no == att.no))).where(att.no == attachment_no))
-    if used:
-        raise ConflictError(
-            f"The attachment of {record} (attachment {attachment_no}) is used by a logged "
-            "interaction and is read-only: it cannot be replaced or removed",
-            code="READ_ONLY", record=record, field="attachment_no", reason="read-only")
 
 
 def store_attachment(ctx: Ctx, upload: AttachmentUpload) -> int:

@@ -12,7 +12,6 @@ from rapport.services.documents import (
     AttachmentUpload,
     attachment_file,
     drop_attachments,
-    refuse_read_only,
     store_attachment,
 )
 from rapport.services.segments._records import require_segment
@@ -37,15 +36,10 @@ def _header_row(ctx: Ctx, segment_no: str, language_code: str | None, *, lock: b
     return header, row
 
 
-def _record(header: m.SegmentHeader, row: m.SegmentInteractionLanguage) -> str:
-    return f"Segment {header.no} language {row.language_code or '(blank)'}"
-
-
 def set_header_attachment(ctx: Ctx, segment_no: str, language_code: str | None,
                           upload: AttachmentUpload) -> int:
     """Upload or replace the header's attachment of a language; inheriting lines follow."""
     header, row = _header_row(ctx, segment_no, language_code)
-    refuse_read_only(ctx, row.attachment_no, _record(header, row))
     old, row.attachment_no = row.attachment_no, store_attachment(ctx, upload)
     ctx.session.flush()
     if old is not None:  # personalised lines hold the inherited attachment's number
@@ -59,7 +53,6 @@ def set_header_attachment(ctx: Ctx, segment_no: str, language_code: str | None,
 def remove_header_attachment(ctx: Ctx, segment_no: str, language_code: str | None) -> None:
     """Remove the header's attachment of a language (lines that inherit it have none then)."""
     header, row = _header_row(ctx, segment_no, language_code)
-    refuse_read_only(ctx, row.attachment_no, _record(header, row))
     old, row.attachment_no = row.attachment_no, None
     ctx.session.flush()
     if old is not None:

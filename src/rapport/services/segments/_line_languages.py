@@ -15,7 +15,7 @@ from sqlalchemy import select
 from rapport.db import models as m
 from rapport.errors import NotFoundError, RuleViolationError
 from rapport.services.context import Ctx
-from rapport.services.documents import attachment_file, refuse_read_only
+from rapport.services.documents import attachment_file
 from rapport.services.records import get_or_raise
 from rapport.services.segments import _languages as sl
 from rapport.services.segments._records import record_name, require_segment
@@ -196,10 +196,9 @@ def upload_line_attachment(
     _refuse_word_template(data, record)
     lang = language_key(ctx, line.language_code if language_code is None else language_code,
                         record=record)
+    new_no = store_attachment(ctx, upload)
     row = ctx.session.get(Row, (header.no, line_no, lang))
     old = row.attachment_no if row else None
-    refuse_read_only(ctx, old, record)
-    new_no = store_attachment(ctx, upload)
     if row is None:
         row = Row(segment_no=header.no, segment_line_no=line_no, language_code=lang,
                   description=upload.file_name[:100], subject=data.subject)
@@ -224,7 +223,6 @@ def remove_line_attachment(ctx: Ctx, segment_no: str, line_no: int) -> LineView:
         raise RuleViolationError(f"{record} has no unique attachment to remove", record=record,
                                  field="attachment_no", reason="no unique attachment")
     old = row.attachment_no
-    refuse_read_only(ctx, old, record)
     ctx.session.delete(row)
     ctx.session.flush()
     others = _unique_rows(ctx, header.no, line_no)

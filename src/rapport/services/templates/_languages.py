@@ -21,7 +21,6 @@ from rapport.services.documents import (
     AttachmentUpload,
     attachment_file,
     drop_attachments,
-    refuse_read_only,
     store_attachment,
 )
 from rapport.services.inputs import Input
@@ -231,18 +230,12 @@ def delete_template_language(ctx: Ctx, template_code: str, language_code: str | 
     drop_attachments(ctx, [attachment_no])
 
 
-def _row_record(row: TemplateRow) -> str:
-    return (f"Interaction Template {row.interaction_template_code} language "
-            f"{row.language_code or '(blank)'}")
-
-
 def set_template_attachment(ctx: Ctx, template_code: str, language_code: str | None,
                             upload: AttachmentUpload) -> int:
     """Import a file as the attachment of a language row, replacing the previous one (E22)."""
     row = get_row(ctx, template_code, language_code)
     refuse_if_word_template(get_template(ctx, template_code), row)
     old = row.attachment_no
-    refuse_read_only(ctx, old, _row_record(row))
     row.attachment_no = store_attachment(ctx, upload)
     drop_attachments(ctx, [old])
     return row.attachment_no
@@ -252,7 +245,6 @@ def remove_template_attachment(ctx: Ctx, template_code: str, language_code: str 
     """Remove the attachment of a language row (E22)."""
     row = get_row(ctx, template_code, language_code)
     refuse_if_word_template(get_template(ctx, template_code), row)
-    refuse_read_only(ctx, row.attachment_no, _row_record(row))
     old, row.attachment_no = row.attachment_no, None
     drop_attachments(ctx, [old])
 
