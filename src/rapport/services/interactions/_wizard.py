@@ -2,7 +2,8 @@
 
 A draft only lives in memory, so an edge that cannot keep it between requests states the user's
 input as ``DraftChanges`` and calls ``create_interaction`` (start → template → fields → finish or
-postpone) or ``complete_postponed`` (resume → fields → finish or postpone again).
+postpone) or ``complete_postponed`` (resume → fields → finish or postpone again). An edge that
+keeps drafts between requests stores them with ``_stored_drafts``.
 """
 
 from __future__ import annotations
