@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
+from rapport.db import models as m
 from tests.e2e.api_support import Api, problem
 
 
@@ -126,3 +129,22 @@ def test_a_draft_from_a_log_entry_and_a_retried_finish(api: Api) -> None:
     assert twice.json() == once.json() and twice.headers["idempotent-replayed"] == "true"
     assert once.json()["campaign_entry_no"] == first["campaign_entry_no"]
     problem(api.post(path, json={"deliver": False}), 404)
+
+
+def test_a_file_uploaded_into_a_draft_becomes_the_entrys_attachment(api: Api) -> None:
+    draft = _draft(api, from_contact="P3", template_code="T-CALL")
+    path = f"/interaction-drafts/{draft['id']}/attachment"
+    content = bytes(range(256))  # not text: multipart keeps every byte
+    put = api.call("PUT", path, files={"file": ("minutes.pdf", content, "application/pdf")})
+    assert put.status_code == 200, put.text
+    assert put.json()["upload_file_name"] == "minutes.pdf"
+    problem(api.call("PUT", path, role="admin", files={"file": ("x.pdf", b"x")}), 404)
+    problem(api.call("PUT", path, role="viewer", files={"file": ("x.pdf", b"x")}), 403)
+    problem(api.call("PUT", path), 422, "VALIDATION")
+    entry = api.post(f"/interaction-drafts/{draft['id']}/finish", json={"deliver": False}).json()
+    with api.rapport.use_case(readonly=True) as ctx:
+        stored = ctx.session.execute(
+            select(m.Attachment.file_name, m.Attachment.content, m.Attachment.read_only)
+            .join(m.InteractionLogEntry, m.InteractionLogEntry.attachment_no == m.Attachment.no)
+            .where(m.InteractionLogEntry.entry_no == entry["entry_no"])).one()
+    assert tuple(stored) == ("minutes.pdf", content, True)

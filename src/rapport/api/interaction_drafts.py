@@ -1,7 +1,8 @@
 """Interaction drafts: the Create Interaction wizard over several requests.
 
 ``POST /interaction-drafts`` starts a draft from one point (a contact, a salesperson or a log
-entry) with the wizard's fields; ``PATCH`` changes it, ``…/evaluate`` sets its result (step 4),
+entry) with the wizard's fields; ``PATCH`` changes it, ``PUT …/attachment`` uploads the file it
+will keep (the wizard's Import), ``…/evaluate`` sets its result (step 4),
 ``…/finish`` records it, ``…/postpone`` keeps it as a postponed interaction, ``…/cancel`` throws it
 away. ``POST /interactions/postponed/{entry_no}/resume`` makes a draft of a postponed
 interaction. A draft belongs to the account that started it: anyone else's is 404.
@@ -11,20 +12,23 @@ interaction. A draft belongs to the account that started it: anyone else's is 40
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from rapport.api.attachments import Upload
 from rapport.api.deps import ReadCtx, SettingsDep, WriteCtx
 from rapport.api.idempotency import IdempotencyKey, idempotent
 from rapport.api.interactions import EntryNo, InteractionRead
 from rapport.api.problems import COMMON, problems
 from rapport.api.types import Money, UtcDateTime
 from rapport.domain.enums import Evaluation
+from rapport.errors import ValidationError
 from rapport.services import interactions
-from rapport.services.interactions import DraftChanges, KeptDraft
+from rapport.services.interactions import DraftAttachment, DraftChanges, KeptDraft
 
 router = APIRouter(tags=["interactions"])
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Draft id.")]
@@ -148,6 +152,19 @@ def update_interaction_draft(draft_id: DraftId, body: DraftUpdate, ctx: WriteCtx
     """Change a draft: contact (number or name), template, language, fields, comments."""
     changes = DraftChanges(**body.model_dump(include=body.model_fields_set))
     return draft_read(interactions.change_draft(ctx, draft_id, changes))
+
+
+@router.put("/interaction-drafts/{draft_id}/attachment", response_model=DraftRead,
+            responses=ERRORS)
+def upload_draft_attachment(draft_id: DraftId, file: Upload, ctx: WriteCtx) -> DraftRead:
+    """The file the interaction will keep as its attachment (the wizard's Import), multipart;
+    it replaces an earlier upload (``PATCH`` with ``"upload": null`` drops it)."""
+    name = PurePath((file.filename or "").strip()).name
+    if not name:
+        raise ValidationError("An uploaded file needs a file name", record="Attachment",
+                              field="file_name", reason="blank")
+    upload = DraftAttachment(file_name=name, content=file.file.read())
+    return draft_read(interactions.change_draft(ctx, draft_id, DraftChanges(upload=upload)))
 
 
 @router.post("/interaction-drafts/{draft_id}/evaluate", response_model=DraftRead,
