@@ -83,10 +83,11 @@ def test_list_endpoints_cost_the_same_for_any_page_size(api: Api) -> None:
                f"/interaction-log-entries/{entry_no}/comments", "/salespeople", "/campaigns",
                "/interaction-groups", "/interaction-templates", "/saved-criteria",
                "/interactions/postponed", "/contacts/P3/classifications/mailing-group",
-               "/code-tables/mailing-group")
+               "/code-tables/mailing-group", "/interaction-drafts")
     api.post(f"/segments/{segment}/save-criteria", json={"code": "FIRST"})
     api.post("/interactions", json={"from_contact": "P3", "postpone": True})
     api.post("/contacts/P3/classifications/mailing-group", json={"code": "NEWS"})
+    api.post("/interaction-drafts", role="admin", json={"from_contact": "P3"})
     before = [_statements(api, path, {}) for path in unpaged]
     api.post("/users", role="admin", json={"user_id": "MORE"})
     api.post("/tokens", role="admin", json={"name": "more"})
@@ -102,6 +103,7 @@ def test_list_endpoints_cost_the_same_for_any_page_size(api: Api) -> None:
     api.post("/interactions", json={"from_contact": "P11", "postpone": True})
     api.post("/code-tables/mailing-group", role="admin", json={"code": "MORE"})
     api.post("/contacts/P3/classifications/mailing-group", json={"code": "MORE"})
+    api.post("/interaction-drafts", role="admin", json={"from_salesperson": "SP1"})
     after = [_statements(api, path, {}) for path in unpaged]
     for path, (items, statements), (more, now) in zip(unpaged, before, after, strict=True):
         assert more == items + 1 and now == statements, (path, items, more, statements, now)

@@ -17,10 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rapport import __version__
 from rapport.api import (
+    attachments,
     auth,
     classifications,
     contacts,
     entries,
+    interaction_drafts,
     interactions,
     logged_segments,
     marketing,
@@ -46,7 +48,8 @@ from rapport.wiring import Rapport
 PREFIX = "/api/v1"
 ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
            logged_segments.router, entries.router, interactions.router, setup.router,
-           templates.router, classifications.router, marketing.router)
+           templates.router, classifications.router, marketing.router,
+           interaction_drafts.router, attachments.router)
 log = logging.getLogger("rapport.api")
 
 

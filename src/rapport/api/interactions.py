@@ -1,9 +1,10 @@
 """Single interactions (the Create Interaction wizard in one request), postponed interactions,
 and the actions on log entries: cancel, un-cancel, evaluate.
 
-A draft lives only within a request: ``POST /interactions`` starts from one point (a contact, a
+``POST /interactions`` runs the wizard in one request: it starts from one point (a contact, a
 salesperson or a log entry), applies the fields sent, and finishes it or — with ``postpone`` —
 keeps it as a postponed interaction (A2/Q09), which ``…/postponed/{entry_no}/finish`` completes.
+Drafts kept between requests are ``interaction_drafts``.
 """
 
 from __future__ import annotations

@@ -262,7 +262,8 @@ def read_segment_line(no: SegmentNo, line_no: LineNo, ctx: ReadCtx,
     return read
 
 
-def _current_line(ctx: Ctx, no: str, line_no: int, if_match: str | None) -> LineRead:
+def current_line(ctx: Ctx, no: str, line_no: int, if_match: str | None) -> LineRead:
+    """The line as shown, after checking the client's If-Match against it."""
     header = segments.require_segment(ctx, no)
     current = line_read(segments.line_row(ctx, header.no, line_no))
     check_if_match(if_match, current, f"Segment {header.no} line {line_no}")
@@ -274,7 +275,7 @@ def _current_line(ctx: Ctx, no: str, line_no: int, if_match: str | None) -> Line
 def update_segment_line(no: SegmentNo, line_no: LineNo, body: LineUpdate, ctx: WriteCtx,
                         response: Response, if_match: IfMatch = None) -> LineRead:
     """Change one line (If-Match: its ETag): contact, template, language, field overrides."""
-    _current_line(ctx, no, line_no, if_match)
+    current_line(ctx, no, line_no, if_match)
     segments.change_line(ctx, no, line_no, body)
     read = line_read(segments.line_row(ctx, no, line_no))
     tagged(response, read)
@@ -286,7 +287,7 @@ def update_segment_line(no: SegmentNo, line_no: LineNo, body: LineUpdate, ctx: W
 def remove_segment_line(no: SegmentNo, line_no: LineNo, ctx: WriteCtx,
                         if_match: IfMatch = None) -> Response:
     """Take one line off the segment (If-Match: its ETag)."""
-    _current_line(ctx, no, line_no, if_match)
+    current_line(ctx, no, line_no, if_match)
     segments.remove_line(ctx, no, line_no)
     return Response(status_code=204)
 

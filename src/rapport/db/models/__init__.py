@@ -18,6 +18,7 @@ from rapport.db.models.contacts import (
     ContactProfileAnswer,
 )
 from rapport.db.models.delivery import DeliveryOutbox, EmailOptOut
+from rapport.db.models.drafts import StoredDraft
 from rapport.db.models.interactions import (
     Attachment,
     InteractionGroup,
@@ -119,6 +120,7 @@ __all__ = [
     "SegmentLanguageHistory",
     "SegmentLine",
     "SegmentLineData",
+    "StoredDraft",
     "Territory",
     "WordTemplate",
     "rowcount",

@@ -2,7 +2,8 @@
 
 A draft only lives in memory, so an edge that cannot keep it between requests states the user's
 input as ``DraftChanges`` and calls ``create_interaction`` (start → template → fields → finish or
-postpone) or ``complete_postponed`` (resume → fields → finish or postpone again).
+postpone) or ``complete_postponed`` (resume → fields → finish or postpone again). An edge that
+keeps drafts between requests stores them with ``_stored_drafts``.
 """
 
 from __future__ import annotations
@@ -142,8 +143,9 @@ def recorded_interaction(ctx: Ctx, entry_no: int) -> RecordedInteraction:
     return RecordedInteraction(*row)
 
 
-def _started(ctx: Ctx, contact_no: str | None, salesperson_code: str | None,
-             from_entry: int | None, tz: dt.tzinfo | None) -> InteractionDraft:
+def start_draft(ctx: Ctx, contact_no: str | None, salesperson_code: str | None,
+                from_entry: int | None, tz: dt.tzinfo | None) -> InteractionDraft:
+    """A new draft from exactly one starting point (a contact, a salesperson, a log entry)."""
     given = [v for v in (contact_no, salesperson_code, from_entry) if v not in (None, "")]
     if len(given) != 1:
         raise ValidationError(
@@ -174,7 +176,7 @@ def create_interaction(
     postpone: bool = False, deliver: bool = True, tz: dt.tzinfo | None = None,
 ) -> RecordedInteraction:
     """Run the wizard from one starting point, apply the changes, then finish or postpone."""
-    draft = _started(ctx, contact_no, salesperson_code, from_entry, tz)
+    draft = start_draft(ctx, contact_no, salesperson_code, from_entry, tz)
     draft = apply_changes(ctx, draft, changes)
     return recorded_interaction(ctx, _write(ctx, draft, postpone=postpone, deliver=deliver))
 

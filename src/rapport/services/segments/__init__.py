@@ -30,6 +30,7 @@ from rapport.services.segments._inputs import (
     SegmentInput,
 )
 from rapport.services.segments._line_defaults import LineSource
+from rapport.services.segments._line_languages import line_attachment
 from rapport.services.segments._lines import delete_lines, insert_lines, large_step
 from rapport.services.segments._mailing import (
     apply_mailing_group,
@@ -87,6 +88,7 @@ __all__ = [
     "HeaderFieldChanges",
     "insert_lines",
     "large_step",
+    "line_attachment",
     "line_page",
     "line_row",
     "LineChanges",

@@ -13,8 +13,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from rapport.db import models as m
-from rapport.errors import RuleViolationError
+from rapport.errors import NotFoundError, RuleViolationError
 from rapport.services.context import Ctx
+from rapport.services.documents import attachment_file
 from rapport.services.records import get_or_raise
 from rapport.services.segments import _languages as sl
 from rapport.services.segments._records import record_name, require_segment
@@ -237,3 +238,20 @@ def remove_line_attachment(ctx: Ctx, segment_no: str, line_no: int) -> LineView:
     ctx.session.flush()
     drop_attachments(ctx, [old])
     return line_view(ctx, header.no, line_no)
+
+
+def line_attachment(ctx: Ctx, segment_no: str, line_no: int) -> AttachmentUpload:
+    """The attachment a line uses (its unique one, else the header's it inherits); reads only."""
+    header = require_segment(ctx, segment_no, lock=False)
+    record = line_record(header.no, line_no)
+    require_line(ctx, header.no, line_no)
+    view = line_view(ctx, header.no, line_no)
+    if view.word_template_code:
+        raise RuleViolationError(
+            f"An attachment cannot be used on {record} because a Word template "
+            f"({view.word_template_code}) has been specified", code="E22", record=record,
+            field="attachment_no", reason="Word template in use")
+    if view.attachment_no is None:
+        raise NotFoundError(f"{record} has no attachment (neither its own nor the header's)",
+                            record=record, field="attachment_no", reason="no attachment")
+    return attachment_file(ctx, view.attachment_no)
