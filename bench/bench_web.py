@@ -1,14 +1,17 @@
 """Server time of the web pages on a large SQLite base: the Segment page of a 300,000-line
-segment and the contact list of 1,000,000 contacts (first page, a page deep inside, a search).
+segment and the contact list of 1,000,000 contacts (first page, a page deep inside, searches).
 
     python -m bench.bench_web [--contacts 1000000] [--lines 300000] [--repeat 5]
 
 Each page is requested through the whole application in process (routing, session and CSRF
 middlewares, sign-in check, the service verb, the template) and timed best of ``repeat``; the
-baseline is the bare SQL the same page needs, run on the same database in the same run: the
-segment's line count and sums plus its first 50 lines joined to their contacts, or one keyset
-page of 50 contacts plus the count. The ratio is page time / bare SQL time (target ≤ 2, and a
-page under 300 ms).
+baseline is the bare SQL the same page needs, written by hand and run on the same database in
+the same run, in one connection and transaction: the sign-in check's token lookup, then the
+segment's header with its figures, criteria steps, default subject and first 50 lines with
+their data and contacts; or one keyset page of 50 contacts plus the count; or a search's page
+and count (narrowed by the trigram table, decided by the four LIKEs; 1–2 characters: key
+ranges). The first row, a page without a query of its own, is the fixed cost of any page. The
+ratio is page time / bare SQL time (target ≤ 2, and a page under 300 ms).
 """
 
 from __future__ import annotations
