@@ -7,11 +7,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
 from rapport.db.models import Base
+from rapport.db.schema import described_by_models
 
 
 def test_migrated_database_matches_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                      "include_name": described_by_models})
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -208,6 +208,19 @@ def test_a_contact_card_shows_history_and_a_bad_field_is_shown_next_to_it(
     assert "Ann Example" in b.get(good.headers["location"]).text
 
 
+def test_the_contact_search_finds_part_of_a_name_and_short_texts_their_start(
+        demo: Rapport) -> None:
+    b = browser(demo, "marketer")
+    made = b.post("/contacts", {"type": "Company", "name": "Quizzical Quokka Ltd"})
+    no = made.headers["location"].rsplit("/", 1)[1]
+    found = b.get("/contacts?search=zzical quo").text
+    assert f'href="/contacts/{no}"' in found and 'data-testid="prefix-search"' not in found
+    assert 'data-testid="contact-total">1 contacts' in found
+    short = b.get("/contacts?search=qu").text
+    assert f'href="/contacts/{no}"' in short and 'data-testid="prefix-search"' in short
+    assert f'href="/contacts/{no}"' not in b.get("/contacts?search=zz").text  # not a start
+
+
 def test_logged_segments_are_canceled_and_restored(demo: Rapport) -> None:
     b = browser(demo, "marketer")
     entry = links(b.get("/logged-segments").text, "/logged-segments/")[0]

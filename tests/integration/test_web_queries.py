@@ -11,6 +11,7 @@ from tests.web_support import browser, counted, links
 LISTS = [
     (contacts, "PAGE_SIZE", "/contacts"),
     (contacts, "PAGE_SIZE", "/contacts?search=a&type=Person"),
+    (contacts, "PAGE_SIZE", "/contacts?search=example"),
     (segments, "PAGE_SIZE", "/segments"),
     (segments, "LINE_PAGE", "/segments/{segment}"),
     (logged_segments, "PAGE_SIZE", "/logged-segments"),

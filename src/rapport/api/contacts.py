@@ -114,8 +114,9 @@ def list_contacts(
     type: Annotated[str | None, Query(max_length=10, description="Company or Person.")] = None,
     company_no: Annotated[str | None, Query(max_length=20, description="A company and its "
                                             "persons.")] = None,
-    search: Annotated[str | None, Query(max_length=100, description="Part of the name, no., "
-                                        "e-mail or city.")] = None,
+    search: Annotated[str | None, Query(max_length=100, description="Part of the search "
+                                        "name, no., e-mail or city (under 3 characters: the "
+                                        "start of the search name, no. or e-mail).")] = None,
 ) -> Page[ContactListItem]:
     """Contacts by number, a page at a time (keyset: pass next_after as after)."""
     filt = ContactFilter(type=type, company_no=company_no, search=search)

@@ -35,7 +35,9 @@ TypeOpt = Annotated[str | None, typer.Option("--type", metavar="TYPE",
 CompanyOpt = Annotated[str | None, typer.Option("--company", metavar="CODE", help="A company "
                                                 "number: the company and its persons.")]
 SearchOpt = Annotated[str | None, typer.Option("--search", metavar="TEXT", help="Text in the "
-                                               "name, number, e-mail or city.")]
+                                               "name, number, e-mail or city (under 3 "
+                                               "characters: the start of the name, number or "
+                                               "e-mail).")]
 
 
 @contextmanager

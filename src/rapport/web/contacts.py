@@ -52,7 +52,8 @@ def contact_list(
         page = contacts.contacts_after(ctx, filt, after=text(after), limit=PAGE_SIZE)
     last = page.items[-1].no if len(page.items) == PAGE_SIZE else None
     return render(request, "contacts/list.html", page=page, search=search or "",
-                  type=type or "", after=after, next_after=last, types=CHOICES["type"])
+                  type=type or "", after=after, next_after=last, types=CHOICES["type"],
+                  prefix=contacts.is_prefix_search((search or "").strip()))
 
 
 @router.get("/contacts/new", include_in_schema=False)

@@ -196,8 +196,10 @@ def optional_visitor(request: Request) -> Visitor | None:
     return visitor
 
 
-def require_visitor(visitor: Annotated[Visitor | None, Depends(optional_visitor)]) -> Visitor:
-    """The signed-in visitor; otherwise the page redirects to the sign-in page."""
+async def require_visitor(
+        visitor: Annotated[Visitor | None, Depends(optional_visitor)]) -> Visitor:
+    """The signed-in visitor; otherwise the page redirects to the sign-in page. (Asynchronous:
+    it does no I/O, so it runs on the event loop instead of taking a worker thread.)"""
     if visitor is None:
         raise SignInRequired
     return visitor

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from rapport.config import get_settings
 from rapport.db.engine import make_engine
 from rapport.db.models import Base
+from rapport.db.schema import described_by_models
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=described_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -44,6 +44,7 @@ from rapport.services.contacts._queries import (
     list_contacts,
     show_contact,
 )
+from rapport.services.contacts._search import MIN_SUBSTRING, is_prefix_search
 
 __all__ = [
     "assign",
@@ -70,7 +71,9 @@ __all__ = [
     "files",
     "get_contact",
     "HistoryRow",
+    "is_prefix_search",
     "list_contacts",
+    "MIN_SUBSTRING",
     "NumberBlock",
     "remove_profile_answer",
     "set_profile_answer",

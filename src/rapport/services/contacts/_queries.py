@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from rapport.db.models import (
     BusinessRelation,
@@ -29,6 +29,7 @@ from rapport.db.models import (
 from rapport.domain.codes import normalize_code
 from rapport.domain.enums import ContactType
 from rapport.errors import ValidationError
+from rapport.services.contacts._search import search_clause
 from rapport.services.context import Ctx
 from rapport.services.paging import Page
 from rapport.services.records import get_or_raise
@@ -36,7 +37,8 @@ from rapport.services.records import get_or_raise
 
 @dataclass(frozen=True)
 class ContactFilter:
-    """Which contacts: by type, by company (the company and its persons), by search text."""
+    """Which contacts: by type, by company (the company and its persons), by search text (part
+    of the search name, number, e-mail or city, on an index: see ``_search``)."""
 
     type: str | None = None
     company_no: str | None = None
@@ -52,12 +54,7 @@ class ContactFilter:
             found.append(Contact.company_no == company)
         term = (self.search or "").strip()
         if term:
-            found.append(or_(
-                Contact.search_name.contains(term.upper(), autoescape=True),
-                Contact.no.contains(term.upper(), autoescape=True),
-                func.lower(Contact.email).contains(term.lower(), autoescape=True),
-                func.lower(Contact.city).contains(term.lower(), autoescape=True),
-            ))
+            found.append(search_clause(term))
         return found
 
     def apply(self, query: Select[Any]) -> Select[Any]:

@@ -6,11 +6,12 @@ Actions are computed by one query, whether for one segment or a page of segments
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from rapport.db import models as m
@@ -112,35 +113,26 @@ class SegmentSummary:
         return self.header.no
 
 
-def _figures(only: str | None = None) -> tuple[Any, Any]:
+def _figures(only: Any = None) -> tuple[Any, Any]:
     """Grouped subqueries: line figures and criteria-action counts per segment (of segment
     ``only``: the filter inside the grouping, which SQLite does not push down by itself).
 
     A line's cost and duration are its own when it has data, else the header's (as
-    ``resolved_lines`` resolves them); only those two fields are resolved here."""
-    own = LINE_DATA.c.line_no.is_not(None)
-    header = HEADER.alias("figure_header")
+    ``resolved_lines`` resolves them). The lines are read once, with their data and without
+    the header: the count, the number with data and the sums of their data; ``_summaries``
+    adds the header's unit figures for the lines without data."""
     query = select(
         LINE.c.segment_no,
-        case((own, LINE_DATA.c.cost), else_=header.c.unit_cost).label("cost"),
-        case((own, LINE_DATA.c.duration), else_=header.c.unit_duration).label("duration"),
+        func.count().label("n"),
+        func.count(LINE_DATA.c.line_no).label("own"),
+        func.sum(LINE_DATA.c.cost).label("cost"),
+        func.sum(LINE_DATA.c.duration).label("duration"),
     ).select_from(
         LINE.outerjoin(LINE_DATA, and_(LINE_DATA.c.segment_no == LINE.c.segment_no,
-                                       LINE_DATA.c.line_no == LINE.c.line_no))
-        .join(header, header.c.no == LINE.c.segment_no))
+                                       LINE_DATA.c.line_no == LINE.c.line_no)))
     if only is not None:
         query = query.where(LINE.c.segment_no == only)
-    line = query.subquery("line")
-    lines = (
-        select(
-            line.c.segment_no,
-            func.count().label("n"),
-            func.coalesce(func.sum(line.c.cost), 0).label("cost"),
-            func.coalesce(func.sum(line.c.duration), 0).label("duration"),
-        )
-        .group_by(line.c.segment_no)
-        .subquery("lines")
-    )
+    lines = query.group_by(LINE.c.segment_no).subquery("lines")
     actions = (
         select(CRITERIA.c.segment_no, func.count().label("n"))
         .where(CRITERIA.c.type == CriteriaLineType.ACTION.value,
@@ -153,32 +145,52 @@ def _figures(only: str | None = None) -> tuple[Any, Any]:
 
 def _summaries(session: Session, condition: Any, *, offset: int, limit: int | None,
                only: str | None = None) -> list[SegmentSummary]:
+    return _summarized(session, _summary_statement(condition, offset=offset, limit=limit,
+                                                   only=only))
+
+
+@functools.cache
+def _one_summary() -> Select[Any]:
+    """The statement of one segment's summary (built once: the segment is its parameter)."""
+    key = bindparam("segment_no", type_=String())
+    return _summary_statement(m.SegmentHeader.no == key, offset=0, limit=1, only=key)
+
+
+def _summary_statement(condition: Any, *, offset: int, limit: int | None,
+                       only: Any = None) -> Select[Any]:
     lines, actions = _figures(only)
-    stmt = (
+    header = m.SegmentHeader
+    inherited = func.coalesce(lines.c.n, 0) - func.coalesce(lines.c.own, 0)
+    return (
         select(
-            m.SegmentHeader,
+            header,
             func.coalesce(lines.c.n, 0),
-            func.coalesce(lines.c.cost, 0),
-            func.coalesce(lines.c.duration, 0),
+            func.coalesce(lines.c.cost, 0) + inherited * func.coalesce(header.unit_cost, 0),
+            func.coalesce(lines.c.duration, 0)
+            + inherited * func.coalesce(header.unit_duration, 0),
             func.coalesce(actions.c.n, 0),
         )
-        .outerjoin(lines, lines.c.segment_no == m.SegmentHeader.no)
-        .outerjoin(actions, actions.c.segment_no == m.SegmentHeader.no)
+        .outerjoin(lines, lines.c.segment_no == header.no)
+        .outerjoin(actions, actions.c.segment_no == header.no)
         .where(condition)
-        .order_by(m.SegmentHeader.no)
+        .order_by(header.no)
         .offset(offset)
         .limit(limit)
     )
+
+
+def _summarized(session: Session, stmt: Select[Any],
+                params: dict[str, Any] | None = None) -> list[SegmentSummary]:
     return [
         SegmentSummary(h, int(n), Decimal(c).quantize(Decimal("0.01")), int(d), int(a))
-        for h, n, c, d, a in session.execute(stmt).all()
+        for h, n, c, d, a in session.execute(stmt, params).all()
     ]
 
 
 def get_segment(ctx: Ctx, no: str) -> SegmentSummary:
     """One segment with No. of Lines, Cost, Duration and No. of Criteria Actions."""
     key = require_code(no, field="segment_no", record="Segment")
-    found = _summaries(ctx.session, m.SegmentHeader.no == key, offset=0, limit=1, only=key)
+    found = _summarized(ctx.session, _one_summary(), {"segment_no": key})
     if not found:
         raise not_found("Segment", key, field="segment_no")
     return found[0]

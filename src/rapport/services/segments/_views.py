@@ -5,9 +5,11 @@ Each view is a fixed number of queries whatever the page size.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Integer, Select, String, bindparam, func, select
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, ValidationError
@@ -57,31 +59,42 @@ def list_lines(
             for row in ctx.session.execute(stmt).all()]
 
 
-def line_page(ctx: Ctx, segment_no: str, *, after: int | None = None, limit: int = 50
-              ) -> Page[LineRow]:
+def line_page(ctx: Ctx, segment_no: str, *, after: int | None = None, limit: int = 50,
+              total: int | None = None) -> Page[LineRow]:
     """A page of the segment's lines after line ``after`` (keyset: as fast deep inside a
-    300,000-line segment as at its start), and the number of lines (three queries)."""
+    300,000-line segment as at its start), and the number of lines (counted unless the caller
+    read it in the same transaction and passes it as ``total``)."""
     header = require_segment(ctx, segment_no, lock=False)
     if limit < 1:
         raise ValidationError("limit must be at least 1", record=f"Segment {header.no}",
                               field="limit", reason="out of range")
+    found = ctx.session.execute(_page_statement(after is not None),
+                                {"segment_no": header.no, "after": after, "limit": limit})
+    rows = [LineRow(row, row.name or "", row.company_name or "", row.attachment)
+            for row in found.all()]
+    if total is None:
+        total = ctx.session.scalar(select(func.count()).select_from(LINE)
+                                   .where(LINE.c.segment_no == header.no)) or 0
+    return Page(rows, int(total), limit, 0)
+
+
+@functools.cache
+def _page_statement(keyset: bool) -> Select[Any]:
+    """The statement of a page of lines, after a line when ``keyset`` (built once: the
+    segment, the line and the page size are its parameters)."""
     contact = m.table(m.Contact).alias("c")
-    query = resolved_lines().where(LINE.c.segment_no == header.no)
-    if after is not None:
-        query = query.where(LINE.c.line_no > after)
-    line = query.order_by(LINE.c.line_no).limit(limit).subquery("line")
-    stmt = (
+    query = resolved_lines().where(LINE.c.segment_no == bindparam("segment_no", type_=String()))
+    if keyset:
+        query = query.where(LINE.c.line_no > bindparam("after", type_=BigInteger()))
+    line = (query.order_by(LINE.c.line_no).limit(bindparam("limit", type_=Integer()))
+            .subquery("line"))
+    return (
         select(line, contact.c.name, contact.c.company_name,
                sl.attachment_indicator(line).label("attachment"))
         .select_from(line)
         .outerjoin(contact, contact.c.no == line.c.contact_no)
         .order_by(line.c.line_no)
     )
-    rows = [LineRow(row, row.name or "", row.company_name or "", row.attachment)
-            for row in ctx.session.execute(stmt).all()]
-    total = ctx.session.scalar(select(func.count()).select_from(LINE)
-                               .where(LINE.c.segment_no == header.no)) or 0
-    return Page(rows, int(total), limit, 0)
 
 
 def line_row(ctx: Ctx, segment_no: str, line_no: int) -> LineRow:
