@@ -4,7 +4,7 @@ Fixtures
 - ``backend``: "sqlite" or "postgresql" (the database tests are parametrized over both).
 - ``rapport``: the wiring point (``rapport.wiring.Rapport``) on a fully migrated, empty database.
   Tests may commit freely; the database is emptied after each test (SQLite: a fresh copy of a
-  migrated file; PostgreSQL: a private database per test session, truncated after each test).
+  migrated file; PostgreSQL: a private database per test session, emptied after each test).
 - ``engine``, ``factory``: the wiring point's engine and session factory.
 - ``tx``: a function opening ``transaction(factory, user_id="U1", work_date=2025-03-10)``, the
   unit of work services run in (see rapport.services.context).
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,7 +68,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_url(worker_id: str) -> Iterator[str | None]:
-    """A private, migrated PostgreSQL database for this test session (and xdist worker)."""
+    """A private, migrated PostgreSQL database for this test session (and xdist worker).
+
+    A test session's commits need not survive a crash of the server, so the database does not
+    wait for its write-ahead log to reach the disk at each commit (``synchronous_commit=off``:
+    same results, less waiting on a busy disk)."""
     admin = _pg_admin_engine()
     if admin is None:
         yield None
@@ -75,6 +80,7 @@ def pg_url(worker_id: str) -> Iterator[str | None]:
     name = f"rapport_t_{worker_id}_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     upgrade(engine)
@@ -83,6 +89,18 @@ def pg_url(worker_id: str) -> Iterator[str | None]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_cleaner(pg_url: str | None) -> Iterator[Engine | None]:
+    """The engine that empties this session's PostgreSQL database after each test (one
+    connection kept for the whole session)."""
+    if pg_url is None:
+        yield None
+        return
+    cleaner = make_engine(pg_url, pool_size=1)
+    yield cleaner
+    cleaner.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -97,15 +115,37 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def _truncate_all(engine: Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+#: Every table's rows deleted, children first, in one round trip.
+_DELETE_ALL = "; ".join(
+    str(table.delete().compile(dialect=postgresql.dialect()))
+    for table in reversed(Base.metadata.sorted_tables)
+)
+#: Every sequence a test used (the tables' serial keys) restarted, as TRUNCATE … RESTART IDENTITY.
+_RESTART_SEQUENCES = text(
+    "SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))::regclass, "
+    "start_value, false) FROM pg_sequences "
+    "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
+def empty_database(engine: Engine) -> None:
+    """Leave the database as migrated: every table empty, every serial key restarted.
+
+    The same end as ``TRUNCATE <every table> RESTART IDENTITY``, at a small part of its cost:
+    a TRUNCATE of 50 tables replaces every table's and index's files and took about a second
+    per test, deleting the few rows a test leaves takes milliseconds. Triggers and foreign keys
+    are not fired (``session_replication_role``): every row of every table goes.
+    """
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        conn.exec_driver_sql(_DELETE_ALL)
+        conn.execute(_RESTART_SEQUENCES)
 
 
 @pytest.fixture
 def rapport(
-    backend: str, sqlite_template: Path, pg_url: str | None, tmp_path: Path
+    backend: str, sqlite_template: Path, pg_url: str | None, pg_cleaner: Engine | None,
+    tmp_path: Path,
 ) -> Iterator[Rapport]:
     """The wiring point on a migrated, empty database of the parametrized backend."""
     if backend == "sqlite":
@@ -114,13 +154,11 @@ def rapport(
         with for_url(f"sqlite:///{path}") as wired:
             yield wired
         return
-    if pg_url is None:
+    if pg_url is None or pg_cleaner is None:
         pytest.skip("PostgreSQL is not reachable (set CI=true to make this an error)")
     with for_url(pg_url) as wired:
         yield wired
-    cleaner = make_engine(pg_url)
-    _truncate_all(cleaner)
-    cleaner.dispose()
+    empty_database(pg_cleaner)
 
 
 @pytest.fixture

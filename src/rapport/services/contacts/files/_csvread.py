@@ -118,7 +118,8 @@ class CsvRows:
             head = head[len(codecs.BOM_UTF8):]
             self.bytes_read = len(codecs.BOM_UTF8)
         decoder = codecs.getincrementaldecoder(codec)("strict")
-        carry, chunk = "", head
+        carry: list[str] = []  # the unfinished last line, in pieces
+        chunk = head
         while True:
             chunk += handle.read(CHUNK)
             pending = len(decoder.getstate()[0])  # bytes kept back from the previous chunk
@@ -126,7 +127,8 @@ class CsvRows:
                 text = decoder.decode(chunk, not chunk)
             except UnicodeDecodeError as exc:
                 # Hand on the lines before the bad byte, so the rows read are those before it.
-                before = _split(carry + bytes(exc.object[:exc.start]).decode(codec, "replace"))
+                before = _split("".join(carry) + bytes(exc.object[:exc.start]).decode(codec,
+                                                                                      "replace"))
                 if before and not before[-1].endswith(("\n", "\r")):
                     before.pop()  # the start of the line with the bad byte
                 yield from before
@@ -135,10 +137,7 @@ class CsvRows:
             except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM"
                 raise _Undecodable(self.bytes_read, None, str(exc)) from exc
             self.bytes_read += len(chunk)
-            lines = _split(carry + text)
-            # The last line may go on in the next chunk (also a "\r" before its "\n").
-            carry = lines.pop() if chunk and lines and not lines[-1].endswith("\n") else ""
-            yield from lines
+            yield from _cut(carry, text, more=bool(chunk))
             if not chunk:
                 return
             chunk = b""
@@ -158,6 +157,23 @@ class CsvRows:
 
 def _row(record: int) -> str:
     return "the header row" if record == 0 else f"row {record}"
+
+
+def _cut(carry: list[str], text: str, *, more: bool) -> list[str]:
+    """The lines that ``text`` completes after the unfinished line ``carry`` (kept in pieces).
+
+    While ``more`` text may follow, the last line stays in ``carry``: it may go on in the next
+    chunk (also a "\\r" before its "\\n"). Text without a line end only lengthens that line and is
+    not split again, so a line of many chunks is read in time linear in its length.
+    """
+    if more and "\n" not in text and "\r" not in text and not (carry and carry[-1].endswith("\r")):
+        carry.append(text)
+        return []
+    lines = _split("".join(carry) + text)
+    carry.clear()
+    if more and lines and not lines[-1].endswith("\n"):
+        carry.append(lines.pop())
+    return lines
 
 
 def _split(text: str) -> list[str]:
