@@ -19,7 +19,10 @@ from rapport import __version__
 from rapport.api import (
     auth,
     classifications,
+    contact_addresses,
+    contact_files,
     contacts,
+    delivery,
     entries,
     interactions,
     logged_segments,
@@ -44,9 +47,11 @@ from rapport.web import error_page, install_web, unsubscribe
 from rapport.wiring import Rapport
 
 PREFIX = "/api/v1"
-ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
-           logged_segments.router, entries.router, interactions.router, setup.router,
-           templates.router, classifications.router, marketing.router)
+# contact_files before contacts: GET /contacts/export is not the contact numbered "export".
+ROUTERS = (auth.router, contact_files.router, contacts.router, segments.router,
+           segment_actions.router, logged_segments.router, entries.router, interactions.router,
+           setup.router, templates.router, classifications.router, marketing.router,
+           contact_addresses.router, delivery.router)
 log = logging.getLogger("rapport.api")
 
 

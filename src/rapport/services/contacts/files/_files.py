@@ -104,14 +104,17 @@ def import_contacts(
     delimiter: str | None = None,
     skip_invalid: bool = False,
     rejected_path: str | Path | None = None,
+    write_rejected_file: bool = True,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import a contact file; all or nothing unless ``skip_invalid`` (see the module doc).
     A CSV file is read in ``encoding`` (a UTF-8 byte order mark is accepted); its delimiter
-    is ``delimiter``, or sniffed from the header (comma, semicolon or tab)."""
+    is ``delimiter``, or sniffed from the header (comma, semicolon or tab). Without
+    ``write_rejected_file`` the rejected rows are only reported (``problems``), not written."""
     source = _existing(Path(path))
     rows_in = open_rows(source, encoding=encoding, delimiter=delimiter)
-    target = _rejected_target(source, rejected_path) if skip_invalid else source
+    keep = skip_invalid and write_rejected_file
+    target = _rejected_target(source, rejected_path) if keep else source
     tracker = _Tracker(progress, source.stat().st_size)
     series = contact_series(ctx)
     with staging_tables(ctx) as conn:
@@ -134,11 +137,11 @@ def import_contacts(
     tracker.finish()
     problems = _ordered(problems)
     rejected = len({p.row for p in problems})
-    if rejected:
+    if rejected and keep:
         written_as = (encoding, rows_in.delimiter or ",")
         ctx.after_commit(lambda: write_rejected(source, target, problems, *written_as))
     return ImportResult(loaded.rows, counts.inserted, counts.updated, counts.unchanged,
-                        rejected, problems, target if rejected else None, duplicates)
+                        rejected, problems, target if rejected and keep else None, duplicates)
 
 
 def _existing(source: Path) -> Path:
