@@ -99,6 +99,6 @@ def _get_range(ctx: Ctx, contact_no: str, code: str, starting_date: dt.date) -> 
 
 def _check_order(starting: dt.date, ending: dt.date | None, record: str) -> None:
     if ending is not None and ending < starting:
-        raise ValidationError(f"Ending Date {ending.isoformat()} of {record} must not be "
-                              f"before its Starting Date", record=record, field="ending_date",
-                              reason="before starting date")
+        raise ValidationError(f"Ending Date {ending.isoformat()} must not be before Starting "
+                              f"Date {starting.isoformat()} ({record})", record=record,
+                              field="ending_date", reason="before starting date")
