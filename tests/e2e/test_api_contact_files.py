@@ -48,6 +48,25 @@ def test_an_uploaded_file_is_imported_with_its_report(api: Api) -> None:
     assert again.json()["unchanged"] == 1
 
 
+def test_a_dry_run_reports_what_the_import_would_do_and_changes_nothing(api: Api) -> None:
+    content = _csv([["", "Company", "Dry Co", "", "", "NEWS"],
+                    ["C1", "Company", "Alpha Renamed", "", "", ""]])
+    before = api.post("/contacts", json={"name": "Before the dry run"}).json()["no"]
+    tried = _upload(api, content, dry_run="true")
+    assert tried.status_code == 200, tried.text
+    report = tried.json()
+    assert report["dry_run"] is True
+    assert (report["rows"], report["inserted"], report["updated"]) == (2, 1, 1)
+    assert api.get("/contacts", params={"search": "Dry Co"}).json()["total"] == 0
+    assert api.get("/contacts/C1").json()["name"] != "Alpha Renamed"
+    after = api.post("/contacts", json={"name": "After the dry run"}).json()["no"]
+    assert int(after[-4:]) == int(before[-4:]) + 1  # the dry run drew no number
+    done = _upload(api, content).json()
+    assert done["dry_run"] is False and (done["inserted"], done["updated"]) == (1, 1)
+    assert api.get("/contacts", params={"search": "Dry Co"}).json()["total"] == 1
+    problem(_upload(api, _csv([["K1", "Company", "", "", "", ""]]), dry_run="true"), 422)
+
+
 def test_a_file_with_bad_rows_is_refused_row_by_row(api: Api) -> None:
     content = _csv([["K1", "Company", "Kite Co", "", "not-mail", "NOPE"],
                     ["K11", "Person", "Kim Kite", "K9", "", ""],

@@ -87,9 +87,11 @@ class DuplicateReportRead(BaseModel):
 
 
 class ImportReportRead(BaseModel):
-    """What the import did: rows read; contacts created, updated and unchanged (by number);
-    the rows rejected (only with ``skip_invalid``) and why; suspected duplicates."""
+    """What the import did (with ``dry_run``: would do): rows read; contacts created, updated
+    and unchanged (by number); the rows rejected (only with ``skip_invalid``) and why;
+    suspected duplicates."""
 
+    dry_run: bool
     rows: int
     inserted: int
     updated: int
@@ -106,7 +108,7 @@ class _Upload(BaseModel):
     sha256: str
 
 
-def _report(result: files.ImportResult) -> ImportReportRead:
+def _report(result: files.ImportResult, dry_run: bool) -> ImportReportRead:
     dups = result.duplicates
     rows = [DuplicateRowRead(
         row=r.row, no=r.no, name=r.name, company_no=r.company_no, email=r.email,
@@ -114,7 +116,7 @@ def _report(result: files.ImportResult) -> ImportReportRead:
         other_rows=[OtherRowRead(row=n, reasons=list(why)) for n, why in r.other_rows])
         for r in dups.rows]
     return ImportReportRead(
-        rows=result.rows, inserted=result.inserted, updated=result.updated,
+        dry_run=dry_run, rows=result.rows, inserted=result.inserted, updated=result.updated,
         unchanged=result.unchanged, rejected_rows=result.rejected_rows,
         problems=[RowProblemRead.model_validate(p) for p in result.problems],
         duplicates=DuplicateReportRead(rows=rows, total=dups.total))
@@ -152,11 +154,13 @@ def import_contact_file(
     delimiter: Annotated[str | None, Query(min_length=1, max_length=1, description="A CSV "
                                            "file's delimiter (default: found from the "
                                            "header).")] = None,
+    dry_run: Annotated[bool, Query(description="Check the file and report what the import "
+                                   "would do, changing nothing.")] = False,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Import companies and persons from an uploaded file, as `rapport contacts import`:
     a file with bad rows is refused as a whole (422, one item per bad cell) unless
-    skip_invalid. Re-importing updates contacts by number."""
+    skip_invalid. Re-importing updates contacts by number; dry_run only reports."""
     with tempfile.TemporaryDirectory(prefix="rapport-import-") as folder:
         name = _file_name(file, format)
         path = Path(folder) / name
@@ -164,7 +168,8 @@ def import_contact_file(
         try:
             return idempotent(ctx, request, idempotency_key, upload, lambda: _report(
                 files.import_contacts(ctx, path, encoding=encoding, delimiter=delimiter,
-                                      skip_invalid=skip_invalid, write_rejected_file=False)))
+                                      skip_invalid=skip_invalid, write_rejected_file=False,
+                                      dry_run=dry_run), dry_run))
         except RapportError as exc:
             if exc.record == str(path):
                 exc.record = name  # the upload's name, not where the server kept it
