@@ -13,7 +13,6 @@ from sqlalchemy import select
 from rapport.db import models as m
 from rapport.errors import ConflictError, ValidationError
 from rapport.services.contacts._alt_addresses import get_alt_address
-from rapport.services.contacts._contacts import get_contact
 from rapport.services.context import Ctx
 from rapport.services.inputs import Input
 from rapport.services.records import not_found
@@ -38,14 +37,13 @@ class DateRangeChanges(Input):
     ending_date: dt.date | None = None
 
 
-def contact_date_ranges(ctx: Ctx, contact_no: str, code: str | None = None) -> list[Range]:
-    """A contact's date ranges (of one alternate address when ``code`` is given) by start."""
-    contact = get_contact(ctx, contact_no)
-    stmt = select(Range).where(Range.contact_no == contact.no)
-    if code is not None:
-        address = get_alt_address(ctx, contact.no, code)
-        stmt = stmt.where(Range.contact_alt_address_code == address.code)
-    return list(ctx.session.scalars(stmt.order_by(Range.starting_date)))
+def contact_date_ranges(ctx: Ctx, contact_no: str, code: str) -> list[Range]:
+    """The date ranges of one alternate address of a contact, by starting date."""
+    address = get_alt_address(ctx, contact_no, code)
+    return list(ctx.session.scalars(
+        select(Range).where(Range.contact_no == address.contact_no,
+                            Range.contact_alt_address_code == address.code)
+        .order_by(Range.starting_date)))
 
 
 def add_date_range(ctx: Ctx, contact_no: str, code: str, data: DateRangeInput) -> Range:
