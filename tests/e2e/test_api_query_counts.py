@@ -9,7 +9,10 @@ from typing import Any
 
 from sqlalchemy import event
 
+from tests.builders_delivery import worker
+from tests.builders_logging import bulk_segment
 from tests.e2e.api_support import NEWS, Api
+from tests.smtp_server import SmtpServer
 
 EVERYONE = [{"section": "Contact", "field": "no", "expression": "C*|P*|X*"}]
 
@@ -83,8 +86,11 @@ def test_list_endpoints_cost_the_same_for_any_page_size(api: Api) -> None:
                f"/interaction-log-entries/{entry_no}/comments", "/salespeople", "/campaigns",
                "/interaction-groups", "/interaction-templates", "/saved-criteria",
                "/interactions/postponed", "/contacts/P3/classifications/mailing-group",
-               "/code-tables/mailing-group", "/interaction-drafts")
+               "/code-tables/mailing-group", "/interaction-drafts",
+               "/contacts/P3/alt-addresses", "/contacts/P3/alt-addresses/HOME/date-ranges")
     api.post(f"/segments/{segment}/save-criteria", json={"code": "FIRST"})
+    api.post("/contacts/P3/alt-addresses", json={"code": "HOME"})
+    api.post("/contacts/P3/alt-addresses/HOME/date-ranges", json={"starting_date": "2025-01-01"})
     api.post("/interactions", json={"from_contact": "P3", "postpone": True})
     api.post("/contacts/P3/classifications/mailing-group", json={"code": "NEWS"})
     api.post("/interaction-drafts", role="admin", json={"from_contact": "P3"})
@@ -104,6 +110,25 @@ def test_list_endpoints_cost_the_same_for_any_page_size(api: Api) -> None:
     api.post("/code-tables/mailing-group", role="admin", json={"code": "MORE"})
     api.post("/contacts/P3/classifications/mailing-group", json={"code": "MORE"})
     api.post("/interaction-drafts", role="admin", json={"from_salesperson": "SP1"})
+    api.post("/contacts/P3/alt-addresses", json={"code": "MORE"})
+    api.post("/contacts/P3/alt-addresses/HOME/date-ranges", json={"starting_date": "2025-07-01"})
     after = [_statements(api, path, {}) for path in unpaged]
     for path, (items, statements), (more, now) in zip(unpaged, before, after, strict=True):
         assert more == items + 1 and now == statements, (path, items, more, statements, now)
+
+
+def test_the_messages_of_an_entry_cost_the_same_however_many(api: Api) -> None:
+    with api.rapport.factory.begin() as session:
+        bulk_segment(session, "SEG0001", 2)
+    ls = api.post("/segments/SEG0001/log", json={"send": True}).json()["logged_segment_entry_no"]
+    entry = api.get("/interaction-log-entries", params={"limit": 1}).json()["items"][0]
+    path = f"/interaction-log-entries/{entry['entry_no']}/messages"
+    api.get("/contacts", role="admin")  # the connection's set-up statements are not the list's
+    counts = []
+    for _ in range(2):
+        with SmtpServer() as server:
+            worker(api.rapport, server.port).run()
+        counts.append(_statements(api, path, {}))
+        api.post(f"/logged-segments/{ls}/resend", json={"entry_nos": [entry["entry_no"]]})
+    (one, first), (two, second) = counts
+    assert (one, two) == (1, 2) and first == second, counts

@@ -98,6 +98,19 @@ def test_import_then_export_round_trip(cli_db: sessionmaker[Session], tmp_path: 
     assert "0 contacts created, 0 updated, 2 unchanged" in reimported.output, again.output
 
 
+def test_a_dry_run_import_says_what_it_would_do_and_changes_nothing(
+        cli_db: sessionmaker[Session], tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "in.csv", HEADER, [
+        ["K1", "Company", "Kite Co", "", "k@kite.test", ""],
+        ["K11", "Person", "Kim Kite", "K9", "", ""]])
+    tried = rapport("contacts", "import", str(source), "--dry-run", "--skip-invalid")
+    assert tried.exit_code == 0, tried.output
+    assert ("Dry run, nothing changed; the import would do this: 2 rows read: 1 contacts "
+            "created, 0 updated, 0 unchanged.") in tried.output
+    assert "1 rows rejected" in tried.output and "written to" not in tried.output
+    assert count(cli_db, m.Contact) == 0 and not (tmp_path / "in.rejected.csv").exists()
+
+
 def test_import_with_bad_rows_lists_them_and_writes_nothing(cli_db: sessionmaker[Session],
                                                            tmp_path: Path) -> None:
     source = write_csv(tmp_path / "bad.csv", HEADER, [

@@ -20,7 +20,10 @@ from rapport.api import (
     attachments,
     auth,
     classifications,
+    contact_addresses,
+    contact_files,
     contacts,
+    delivery,
     entries,
     interaction_drafts,
     interactions,
@@ -46,10 +49,12 @@ from rapport.web import error_page, install_web, unsubscribe
 from rapport.wiring import Rapport
 
 PREFIX = "/api/v1"
-ROUTERS = (auth.router, contacts.router, segments.router, segment_actions.router,
-           logged_segments.router, entries.router, interactions.router, setup.router,
-           templates.router, classifications.router, marketing.router,
-           interaction_drafts.router, attachments.router)
+# contact_files before contacts: GET /contacts/export is not the contact numbered "export".
+ROUTERS = (auth.router, contact_files.router, contacts.router, segments.router,
+           segment_actions.router, logged_segments.router, entries.router, interactions.router,
+           setup.router, templates.router, classifications.router, marketing.router,
+           contact_addresses.router, delivery.router, interaction_drafts.router,
+           attachments.router)
 log = logging.getLogger("rapport.api")
 
 

@@ -89,25 +89,32 @@ def import_file(
         "--delimiter", metavar="DELIMITER", help="The CSV file's delimiter: ',', ';' or tab "
         "(default: found from "
         "the header row).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check the file and show what the import would do, changing "
+        "nothing (no rejected-rows file either).")] = False,
 ) -> None:
     """Import companies and persons from a CSV or XLSX file (all or nothing by default)."""
     try:
         with _progress_bar("Importing") as report, use_case() as ctx:
             result = import_contacts(ctx, file, encoding=encoding, delimiter=delimiter,
                                      skip_invalid=skip_invalid, rejected_path=rejected_file,
-                                     progress=report)
+                                     dry_run=dry_run, progress=report)
     except ImportValidationError as exc:
         _print_problems(exc.problems)
         err_console.print(f"[red]error[/red] [{exc.code}] {escape(exc.message)}",
                           highlight=False, markup=True)
         raise typer.Exit(1) from None
-    console.print(f"{result.rows} rows read: {result.inserted} contacts created, "
-                  f"{result.updated} updated, {result.unchanged} unchanged.")
+    counts = (f"{result.rows} rows read: {result.inserted} contacts created, "
+              f"{result.updated} updated, {result.unchanged} unchanged.")
+    console.print(f"Dry run, nothing changed; the import would do this: {counts}"
+                  if dry_run else counts)
     contact_duplicates.print_report(result.duplicates)
     if result.rejected_rows:
         _print_problems(result.problems)
-        console.print(f"[yellow]{result.rejected_rows} rows rejected[/yellow], written to "
-                      f"{escape(str(result.rejected_path))}", markup=True)
+        where = (f", written to {escape(str(result.rejected_path))}"
+                 if result.rejected_path else "")
+        console.print(f"[yellow]{result.rejected_rows} rows rejected[/yellow]{where}",
+                      markup=True)
 
 
 @app.command("export")

@@ -15,7 +15,15 @@ from rapport.services.delivery._letters import (
 from rapport.services.delivery._message import Letterhead, build_message, message_id
 from rapport.services.delivery._outbox import queue_logged_entries
 from rapport.services.delivery._resend import ResendResult, resend
-from rapport.services.delivery._status import OutboxState, Problem, mark_sent, outbox_state
+from rapport.services.delivery._status import (
+    Message,
+    OutboxState,
+    Problem,
+    entry_messages,
+    logged_segment_state,
+    mark_sent,
+    outbox_state,
+)
 from rapport.services.delivery._unsubscribe import (
     OptOut,
     UnsubscribeLinks,
@@ -36,11 +44,14 @@ __all__ = [
     "DeliveryOptions",
     "DeliveryReport",
     "Documents",
+    "entry_messages",
     "FileAttachment",
     "LetterComposer",
     "Letterhead",
+    "logged_segment_state",
     "mark_sent",
     "MergedLetters",
+    "Message",
     "message_id",
     "opt_out_state",
     "OptOut",

@@ -14,10 +14,11 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, func, insert, literal, or_, select, update
 
+from rapport.db.models import LoggedSegment
 from rapport.domain.enums import CorrespondenceType, DeliveryStatus, OutboxStatus
 from rapport.errors import ConflictError, ValidationError
 from rapport.services.context import Ctx, run
-from rapport.services.records import not_found
+from rapport.services.records import get_or_raise, not_found
 from rapport.services.tables import ILE, OUTBOX
 
 ResendAs = Literal["same", "email"]
@@ -43,6 +44,7 @@ def resend(ctx: Ctx, logged_segment_entry_no: int | None, entry_nos: Sequence[in
         raise ValidationError("Logged Segment Entry No. must be specified", code="E33",
                               field="logged_segment_entry_no", reason="blank")
     ls = logged_segment_entry_no
+    get_or_raise(ctx, LoggedSegment, ls, what="Logged segment", field="logged_segment_entry_no")
     _check_selection(ctx, ls, entry_nos)
     chosen = _selection(ls, entry_nos)
     deliverable = chosen.where(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 
+from rapport.db.models import InteractionLogEntry, LoggedSegment
 from rapport.domain.enums import DeliveryStatus, OutboxStatus
 from rapport.errors import ConflictError, ValidationError
 from rapport.services.context import Ctx
 from rapport.services.delivery._outbox import set_entry_status
+from rapport.services.records import get_or_raise, not_found
 from rapport.services.tables import ILE, OUTBOX
 
 MAX_PROBLEMS = 50
@@ -63,6 +66,10 @@ def mark_sent(ctx: Ctx, entry_nos: Sequence[int]) -> int:
     if not entry_nos:
         raise ValidationError("Name the entries whose messages arrived", field="entry_nos",
                               reason="none given")
+    known = set(ctx.session.scalars(select(ILE.c.entry_no).where(ILE.c.entry_no.in_(entry_nos))))
+    missing = [no for no in entry_nos if no not in known]
+    if missing:
+        raise not_found("Interaction log entry", missing[0], field="entry_nos")
     latest = (select(OUTBOX.c.entry_no, func.max(OUTBOX.c.generation).label("generation"))
               .where(OUTBOX.c.entry_no.in_(entry_nos)).group_by(OUTBOX.c.entry_no).subquery())
     rows = ctx.session.execute(
@@ -83,3 +90,36 @@ def mark_sent(ctx: Ctx, entry_nos: Sequence[int]) -> int:
                         execution_options={"synchronize_session": False})
     set_entry_status(ctx, list(found), DeliveryStatus.BLANK)
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One e-mail message of an entry: the first delivery (generation 0) or a resend (1, 2 …)."""
+
+    entry_no: int
+    generation: int
+    status: str
+    recipient: str
+    attempts: int
+    error: str
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+def logged_segment_state(ctx: Ctx, logged_segment: int) -> OutboxState:
+    """``outbox_state`` of one logged segment, which must exist."""
+    get_or_raise(ctx, LoggedSegment, logged_segment, what="Logged segment", field="entry_no")
+    return outbox_state(ctx, logged_segment)
+
+
+def entry_messages(ctx: Ctx, entry_no: int) -> list[Message]:
+    """The e-mail messages of an interaction log entry, oldest first (none: never e-mailed)."""
+    get_or_raise(ctx, InteractionLogEntry, entry_no, what="Interaction log entry",
+                 field="entry_no")
+    rows = ctx.session.execute(
+        select(OUTBOX.c.entry_no, OUTBOX.c.generation, OUTBOX.c.status, OUTBOX.c.recipient,
+               OUTBOX.c.attempts, OUTBOX.c.error, OUTBOX.c.created_at,
+               OUTBOX.c.next_attempt_at, OUTBOX.c.sent_at)
+        .where(OUTBOX.c.entry_no == entry_no).order_by(OUTBOX.c.generation))
+    return [Message(*row) for row in rows]

@@ -4,6 +4,7 @@ from rapport.services.contacts.files._export import (
     export_contacts,
 )
 from rapport.services.contacts.files._files import (
+    ImportResult,
     import_contacts,
 )
 from rapport.services.contacts.files._format import (
@@ -20,6 +21,7 @@ __all__ = [
     "export_contacts",
     "file_format",
     "import_contacts",
+    "ImportResult",
     "open_writer",
     "read_rows",
 ]

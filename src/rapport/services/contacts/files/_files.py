@@ -49,7 +49,7 @@ from rapport.services.contacts.files._validation import (
     drop_rejected,
     reject_rows,
 )
-from rapport.services.contacts.files._writes import number_rows, write_contacts
+from rapport.services.contacts.files._writes import WriteCounts, number_rows, write_contacts
 from rapport.services.context import Ctx
 
 Progress = Callable[[int, int], None]
@@ -104,14 +104,20 @@ def import_contacts(
     delimiter: str | None = None,
     skip_invalid: bool = False,
     rejected_path: str | Path | None = None,
+    write_rejected_file: bool = True,
+    dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import a contact file; all or nothing unless ``skip_invalid`` (see the module doc).
     A CSV file is read in ``encoding`` (a UTF-8 byte order mark is accepted); its delimiter
-    is ``delimiter``, or sniffed from the header (comma, semicolon or tab)."""
+    is ``delimiter``, or sniffed from the header (comma, semicolon or tab). Without
+    ``write_rejected_file`` the rejected rows are only reported (``problems``), not written.
+    A ``dry_run`` checks and reports everything, writes the contacts and undoes them (a
+    savepoint): what the import would do, with nothing changed and no file written."""
     source = _existing(Path(path))
     rows_in = open_rows(source, encoding=encoding, delimiter=delimiter)
-    target = _rejected_target(source, rejected_path) if skip_invalid else source
+    keep = skip_invalid and write_rejected_file and not dry_run
+    target = _rejected_target(source, rejected_path) if keep else source
     tracker = _Tracker(progress, source.stat().st_size)
     series = contact_series(ctx)
     with staging_tables(ctx) as conn:
@@ -124,21 +130,31 @@ def import_contacts(
         if problems:  # only with skip_invalid: drop the bad rows, then go on without them
             problems += reject_rows(conn, {p.row for p in problems})
             drop_rejected(conn)
-        _draw_numbers(ctx, conn, series)
-        duplicates = suspected_duplicates(conn)
-        step = tracker.total // 4
-        counts = write_contacts(conn, present=loaded.header.position.keys(),
-                                setup=SetupDefaults.load(ctx), series=series, now=ctx.now(),
-                                step=lambda: tracker.to(tracker.done + step))
+        savepoint = ctx.session.begin_nested() if dry_run else None
+        duplicates, counts = _write(ctx, conn, loaded, series, tracker)
+        if savepoint is not None:
+            savepoint.rollback()
     ctx.session.expire_all()
     tracker.finish()
     problems = _ordered(problems)
     rejected = len({p.row for p in problems})
-    if rejected:
+    if rejected and keep:
         written_as = (encoding, rows_in.delimiter or ",")
         ctx.after_commit(lambda: write_rejected(source, target, problems, *written_as))
     return ImportResult(loaded.rows, counts.inserted, counts.updated, counts.unchanged,
-                        rejected, problems, target if rejected else None, duplicates)
+                        rejected, problems, target if rejected and keep else None, duplicates)
+
+
+def _write(ctx: Ctx, conn: Connection, loaded: _Loaded, series: str | None,
+           tracker: _Tracker) -> tuple[DuplicateReport, WriteCounts]:
+    """Number the new rows, find suspected duplicates, write the contacts."""
+    _draw_numbers(ctx, conn, series)
+    duplicates = suspected_duplicates(conn)
+    step = tracker.total // 4
+    counts = write_contacts(conn, present=loaded.header.position.keys(),
+                            setup=SetupDefaults.load(ctx), series=series, now=ctx.now(),
+                            step=lambda: tracker.to(tracker.done + step))
+    return duplicates, counts
 
 
 def _existing(source: Path) -> Path:
