@@ -16,6 +16,7 @@ from rapport.cli.main import app
 from rapport.db import models as m
 from rapport.errors import RapportError
 from rapport.services.contacts.files import read_rows
+from tests.builders_documents import word_letter
 from tests.builders_segment_header import header_of, lines, snapshot
 from tests.e2e.cli_support import reset_cli_caches as _reset_caches
 
@@ -122,7 +123,7 @@ def test_line_commands_and_undo(cli_db: SF, tmp_path: Path) -> None:
         "T-CALL", "Positive", "Call"
     )
     doc = tmp_path / "mine.docx"
-    doc.write_bytes(b"mine")
+    doc.write_bytes(word_letter([["mine"]]))
     ok("line-set", "SEG0001", "10000", "--attach", str(doc), "--subject", "Personal")
     assert "Unique" in ok("show", "SEG0001")
     ok("line-set", "SEG0001", "10000", "--contact", "P3")

@@ -16,6 +16,7 @@ from rapport.db import models as m
 from rapport.db.engine import make_engine
 from rapport.db.session import session_factory
 from rapport.errors import RapportError
+from tests.builders_documents import word_letter
 from tests.e2e.cli_support import reset_cli_caches as _reset_caches
 
 runner = CliRunner()
@@ -121,7 +122,7 @@ def test_salespeople_users_and_codes(cli_db: SF) -> None:
 
 def test_groups_templates_and_attachments(cli_db: SF, tmp_path: Path) -> None:
     letter = tmp_path / "letter.docx"
-    letter.write_bytes(b"PK letter")
+    letter.write_bytes(word_letter([["letter"]]))
     ok("code", "add", "language", "DEU", "German")
     assert "Interaction group LETTER created" in ok("group", "add", "letter", "Letters")
     assert "LETTER" in ok("group", "list")
@@ -141,7 +142,7 @@ def test_groups_templates_and_attachments(cli_db: SF, tmp_path: Path) -> None:
         assert [(r.language_code, r.description) for r in rows] == [("", "Letter"),
                                                                     ("DEU", "Deutsch")]
         attachment = s.get(m.Attachment, rows[0].attachment_no)
-        assert attachment is not None and attachment.content == b"PK letter"
+        assert attachment is not None and attachment.content == letter.read_bytes()
     refused("template", "add", "T-BAD", "--group", "NOPE", code="NOT_FOUND")
     assert setup_cmd("template", "add", "T-B", "--group", "LETTER", "--cost", "x").exit_code == 2
     assert "Interaction template T-LET deleted" in ok("template", "delete", "T-LET")
