@@ -26,6 +26,7 @@ from sqlalchemy import func, select, text
 
 from bench.common import sqlite_rapport
 from rapport.api.app import create_app
+from rapport.db.engine import READONLY
 from rapport.domain.criteria import FilterText
 from rapport.services.contacts._search import fts_query
 from rapport.services.criteria import add_contacts
@@ -182,8 +183,8 @@ def main(argv: list[str] | None = None) -> None:
             return get
 
         def bare(statements: list[Statement]) -> Callable[[], object]:
-            def run() -> object:  # one connection and transaction, as the page has
-                with rapport.engine.connect() as conn:
+            def run() -> object:  # one read-only transaction, as the page has
+                with rapport.engine.connect().execution_options(**{READONLY: True}) as conn:
                     return [conn.execute(s, p).all() for s, p in statements]
             return run
 
