@@ -28,6 +28,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from rapport.db.engine import make_engine
 from rapport.db.migrate import upgrade
@@ -93,12 +94,14 @@ def pg_url(worker_id: str) -> Iterator[str | None]:
 
 @pytest.fixture(scope="session")
 def pg_cleaner(pg_url: str | None) -> Iterator[Engine | None]:
-    """The engine that empties this session's PostgreSQL database after each test (one
-    connection kept for the whole session)."""
+    """The engine that empties this session's PostgreSQL database after each test.
+
+    It keeps no connection between tests: the web tests' demo database is created with this
+    one as its template, which PostgreSQL refuses while anyone is connected to it."""
     if pg_url is None:
         yield None
         return
-    cleaner = make_engine(pg_url, pool_size=1)
+    cleaner = make_engine(pg_url, poolclass=NullPool)
     yield cleaner
     cleaner.dispose()
 
