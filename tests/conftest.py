@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db.engine import make_engine
 from rapport.db.migrate import upgrade
 from rapport.db.models import Base
+from rapport.db.schema import HEAD, revision_of
 from rapport.services.context import Ctx, transaction
 from rapport.wiring import Rapport, for_url
 
@@ -103,21 +104,41 @@ def _truncate_all(engine: Engine) -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+#: Segments whose kept number of lines (segment_header.no_of_lines) is not their lines' count.
+MISCOUNTED = text(
+    "SELECT h.no, h.no_of_lines, (SELECT count(*) FROM segment_line l WHERE l.segment_no = h.no)"
+    " FROM segment_header h WHERE h.no_of_lines <>"
+    " (SELECT count(*) FROM segment_line l WHERE l.segment_no = h.no)")
+
+
+def check_line_counts(engine: Engine) -> None:
+    """Every segment's kept number of lines is its lines' count (after every database test:
+    whatever a test did to lines, through whichever path, the number followed)."""
+    with engine.connect() as conn:
+        if revision_of(conn) != HEAD:  # a migration test left another schema
+            return
+        wrong = conn.execute(MISCOUNTED).all()
+    assert not wrong, f"segment line counts differ from the lines (no, kept, counted): {wrong}"
+
+
 @pytest.fixture
 def rapport(
     backend: str, sqlite_template: Path, pg_url: str | None, tmp_path: Path
 ) -> Iterator[Rapport]:
-    """The wiring point on a migrated, empty database of the parametrized backend."""
+    """The wiring point on a migrated, empty database of the parametrized backend; afterwards
+    each segment's kept number of lines is checked against its lines."""
     if backend == "sqlite":
         path = tmp_path / "rapport.db"
         shutil.copyfile(sqlite_template, path)
         with for_url(f"sqlite:///{path}") as wired:
             yield wired
+            check_line_counts(wired.engine)
         return
     if pg_url is None:
         pytest.skip("PostgreSQL is not reachable (set CI=true to make this an error)")
     with for_url(pg_url) as wired:
         yield wired
+        check_line_counts(wired.engine)
     cleaner = make_engine(pg_url)
     _truncate_all(cleaner)
     cleaner.dispose()

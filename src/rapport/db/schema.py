@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, inspect, text
 
 #: The head revision of rapport's migrations (db/migrations/versions).
-HEAD = "0009"
+HEAD = "0010"
 
 
 def revision_of(conn: Connection) -> str | None:

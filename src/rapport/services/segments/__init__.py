@@ -29,6 +29,7 @@ from rapport.services.segments._inputs import (
     SegmentChanges,
     SegmentInput,
 )
+from rapport.services.segments._line_count import lines_changed
 from rapport.services.segments._line_defaults import LineSource
 from rapport.services.segments._lines import delete_lines, insert_lines, large_step
 from rapport.services.segments._mailing import (
@@ -89,6 +90,7 @@ __all__ = [
     "large_step",
     "line_page",
     "line_row",
+    "lines_changed",
     "LineChanges",
     "LineFieldChanges",
     "LineRow",

@@ -113,8 +113,9 @@ class SegmentSummary:
 
 
 def _figures(only: str | None = None) -> tuple[Any, Any]:
-    """Grouped subqueries: line figures and criteria-action counts per segment (of segment
-    ``only``: the filter inside the grouping, which SQLite does not push down by itself).
+    """Grouped subqueries: line sums and criteria-action counts per segment (of segment
+    ``only``: the filter inside the grouping, which SQLite does not push down by itself). The
+    number of lines is the header's own (``_line_count``).
 
     A line's cost and duration are its own when it has data, else the header's (as
     ``resolved_lines`` resolves them); only those two fields are resolved here."""
@@ -134,7 +135,6 @@ def _figures(only: str | None = None) -> tuple[Any, Any]:
     lines = (
         select(
             line.c.segment_no,
-            func.count().label("n"),
             func.coalesce(func.sum(line.c.cost), 0).label("cost"),
             func.coalesce(func.sum(line.c.duration), 0).label("duration"),
         )
@@ -157,7 +157,7 @@ def _summaries(session: Session, condition: Any, *, offset: int, limit: int | No
     stmt = (
         select(
             m.SegmentHeader,
-            func.coalesce(lines.c.n, 0),
+            m.SegmentHeader.no_of_lines,
             func.coalesce(lines.c.cost, 0),
             func.coalesce(lines.c.duration, 0),
             func.coalesce(actions.c.n, 0),
