@@ -141,8 +141,8 @@ def segment_read(summary: segments.SegmentSummary) -> SegmentRead:
     h = summary.header
     values: dict[str, Any] = {name: getattr(h, name) for name in SegmentRead.model_fields
                               if hasattr(h, name)}
-    return SegmentRead(**values, no_of_lines=summary.no_of_lines, cost=summary.cost,
-                       duration=summary.duration,
+    values["no_of_lines"] = summary.no_of_lines
+    return SegmentRead(**values, cost=summary.cost, duration=summary.duration,
                        no_of_criteria_actions=summary.no_of_criteria_actions)
 
 
