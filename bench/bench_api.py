@@ -9,8 +9,8 @@ segment of the first ``--lines`` contacts (Add Contacts by contact no.), a marke
 a personal token. Two servers run side by side on loopback, each one uvicorn worker with
 uvicorn's defaults (uvloop, httptools, access log):
 
-* **rapport** — ``rapport serve`` on that database: routing, Bearer token check (its own
-  transaction), role check, one reading use case, the service verb, the response model;
+* **rapport** — ``rapport serve`` on that database: routing, one reading use case that checks
+  the Bearer token and the role and runs the service verb, the response model;
 * **bare** — ``bare_app()`` below, served by ``uvicorn --factory``: a FastAPI app whose two
   endpoints run, on a thread's own ``sqlite3`` connection with rapport's pragmas, in one
   read-only transaction, the very statements rapport's service ran for the same request
@@ -70,6 +70,8 @@ SPEC_ENV = "RAPPORT_BENCH_BARE_SPEC"
 PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=30000", "PRAGMA journal_mode=WAL",
            "PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY")
 TRANSACTION = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA QUERY_ONLY")
+#: The column of the segment header that holds the page's total.
+TOTAL = "no_of_lines"
 Statement = tuple[str, list[Any]]
 
 
@@ -147,11 +149,12 @@ def spec(rapport: Rapport, base: Base, database: Path) -> dict[str, Any]:
         return out
 
     pages = [i for i, (sql, _) in enumerate(page) if " LIMIT " in sql.upper()]
-    counts = [i for i, (sql, _) in enumerate(page) if "count(" in sql.lower()]
-    if len(pages) != 1 or len(counts) != 1 or "count(" not in count[-1][0].lower():
+    # The page's total: the segment's number of lines, read with its header (migration 0010).
+    totals = [i for i, (sql, _) in enumerate(page) if TOTAL in sql and i not in pages]
+    if len(pages) != 1 or len(totals) != 1 or "count(" not in count[-1][0].lower():
         raise RuntimeError(f"unexpected statements: {page!r} {count!r}")
     return {"database": str(database), "lines": marked(page), "page": pages[0],
-            "total": counts[0], "preview": marked(count)}
+            "total": totals[0], "preview": marked(count)}
 
 
 def bare_app() -> FastAPI:
@@ -191,7 +194,8 @@ def bare_app() -> FastAPI:
         results = run(config["lines"], {"no": no, "after": after, "limit": limit})
         columns, rows = results[config["page"]]
         items = [dict(zip(columns, row, strict=True)) for row in rows]
-        total = results[config["total"]][1][0][0]
+        names, header = results[config["total"]]
+        total = header[0][next(i for i, n in enumerate(names) if n.endswith(TOTAL))]
         return JSONResponse({"items": items, "total": total, "limit": limit,
                              "next_after": str(items[-1]["line_no"]) if items else None})
 
@@ -324,7 +328,8 @@ def main(argv: list[str] | None = None) -> None:
         folder = database.parent
         config = spec(rapport, base, database)
         (folder / "bare.json").write_text(json.dumps(config))
-        print(f"# SQL alone, each statement best of 20 (lines: segment header + page + count; "
+        print(f"# SQL alone, each statement best of 20 (lines: segment header with its number "
+              f"of lines + page; "
               f"preview: segment header + count): {sql_alone(config, base)}", flush=True)
         rapport.engine.dispose()
         env = {**os.environ, "RAPPORT_DATABASE_URL": f"sqlite:///{database}",

@@ -14,6 +14,7 @@ from sqlalchemy import Integer, String, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from rapport.db import models as m
+from rapport.services.segments import lines_changed
 from rapport.services.tables import LINE_FIELDS, MEMBERSHIP
 from tests.conftest import WORK_DATE
 
@@ -115,6 +116,7 @@ def add_line(session: Session, header: m.SegmentHeader, contact_no: str | None,
     session.add(line)
     session.add(m.SegmentLineData(segment_no=header.no, line_no=line_no, **data))
     session.flush()
+    lines_changed(session, header.no, 1)
     return line
 
 

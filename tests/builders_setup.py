@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.errors import RapportError
 from rapport.services.context import Ctx
+from rapport.services.segments import lines_changed
 from tests.builders import unique
 from tests.conftest import TxFactory
 
@@ -50,6 +51,7 @@ def put_on_segment(session: Session, contact_no: str, segment_no: str | None = N
         session.flush()
     session.add(m.SegmentLine(segment_no=no, line_no=10000, contact_no=contact_no))
     session.flush()
+    lines_changed(session, no, 1)
     return no
 
 

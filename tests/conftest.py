@@ -33,6 +33,7 @@ from sqlalchemy.pool import NullPool
 from rapport.db.engine import make_engine
 from rapport.db.migrate import upgrade
 from rapport.db.models import Base
+from rapport.db.schema import HEAD, revision_of
 from rapport.services.context import Ctx, transaction
 from rapport.wiring import Rapport, for_url
 
@@ -145,23 +146,48 @@ def empty_database(engine: Engine) -> None:
         conn.execute(_RESTART_SEQUENCES)
 
 
+#: Segments whose kept number of lines (segment_header.no_of_lines) is not their lines' count.
+MISCOUNTED = text(
+    "SELECT h.no, h.no_of_lines, (SELECT count(*) FROM segment_line l WHERE l.segment_no = h.no)"
+    " FROM segment_header h WHERE h.no_of_lines <>"
+    " (SELECT count(*) FROM segment_line l WHERE l.segment_no = h.no)")
+
+
+def check_line_counts(engine: Engine) -> None:
+    """Every segment's kept number of lines is its lines' count (after every database test:
+    whatever a test did to lines, through whichever path, the number followed)."""
+    with engine.connect() as conn:
+        if revision_of(conn) != HEAD:  # a migration test left another schema
+            return
+        wrong = conn.execute(MISCOUNTED).all()
+    assert not wrong, f"segment line counts differ from the lines (no, kept, counted): {wrong}"
+
+
 @pytest.fixture
 def rapport(
     backend: str, sqlite_template: Path, pg_url: str | None, pg_cleaner: Engine | None,
-    tmp_path: Path,
+    tmp_path: Path, request: pytest.FixtureRequest,
 ) -> Iterator[Rapport]:
-    """The wiring point on a migrated, empty database of the parametrized backend."""
+    """The wiring point on a migrated, empty database of the parametrized backend; afterwards
+    each segment's kept number of lines is checked against its lines (unless ``raw_lines``)."""
+    check = request.node.get_closest_marker("raw_lines") is None
     if backend == "sqlite":
         path = tmp_path / "rapport.db"
         shutil.copyfile(sqlite_template, path)
         with for_url(f"sqlite:///{path}") as wired:
             yield wired
+            if check:
+                check_line_counts(wired.engine)
         return
     if pg_url is None or pg_cleaner is None:
         pytest.skip("PostgreSQL is not reachable (set CI=true to make this an error)")
-    with for_url(pg_url) as wired:
-        yield wired
-    empty_database(pg_cleaner)
+    try:
+        with for_url(pg_url) as wired:
+            yield wired
+            if check:
+                check_line_counts(wired.engine)
+    finally:  # a miscounted segment fails its test, not the next one on this worker
+        empty_database(pg_cleaner)
 
 
 @pytest.fixture

@@ -316,6 +316,7 @@ def test_stored_contacts_keep_protected_fields(fixture_db: sessionmaker[Session]
             ":f, :f, 'U1')", f=False)
     execute(fixture_db, "INSERT INTO segment_line (segment_no, line_no, contact_no) "
             "VALUES ('S1', 10000, 'P11'), ('S1', 20000, 'X11')")
+    execute(fixture_db, "UPDATE segment_header SET no_of_lines = 2 WHERE no = 'S1'")
     execute(fixture_db, "INSERT INTO interaction_log_entry (contact_no) VALUES ('P3')")
     rows = [["P11", "Person", "Anna Able", "X1"],  # E31: on a segment line
             ["P3", "Company", "Dora Dean", ""],  # E32: has interaction log entries

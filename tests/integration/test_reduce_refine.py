@@ -11,6 +11,7 @@ from rapport.domain.criteria import ActionOptions, FilterText
 from rapport.domain.enums import CriteriaAction
 from rapport.errors import FilterExpressionError, NotFoundError
 from rapport.services.criteria import add_contacts, preview, reduce_contacts, refine_contacts
+from rapport.services.segments import lines_changed
 from rapport.services.tables import LINE
 from tests.builders_segments import contacts, criteria_rows, filters, lines, make_segment, state
 from tests.conftest import TxFactory
@@ -104,6 +105,8 @@ def test_refine_removes_lines_without_contact(
     _segment_with(fixture_db, tx, "P11", "P3")
     with fixture_db.begin() as s:
         s.add(m.SegmentLine(segment_no="S1", line_no=30000, contact_no=None))
+        s.flush()
+        lines_changed(s, "S1", 1)
     with tx() as ctx:
         assert reduce_contacts(ctx, "S1", []) == 2  # every line with a contact
     assert lines(fixture_db) == [(30000, None)]

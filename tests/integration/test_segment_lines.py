@@ -19,6 +19,7 @@ from rapport.services.segments import (
     action_count,
     delete_lines,
     insert_lines,
+    lines_changed,
     record_action,
     resolved_lines,
     update_line,
@@ -255,6 +256,8 @@ def test_lines_are_added_after_line_numbers_beyond_32_bits(
     _segment(fixture_db)
     with fixture_db.begin() as s:
         s.add(m.SegmentLine(segment_no="S1", line_no=3_000_000_000, contact_no="C1"))
+        s.flush()
+        lines_changed(s, "S1", 1)
     _add(tx, "P3")
     assert _lines(fixture_db) == [(3_000_000_000, "C1"), (3_000_010_000, "P3")]
     with tx() as ctx:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rapport.db import models as m
 from rapport.errors import NotFoundError, ValidationError
 from rapport.services.contacts.files import read_rows
-from rapport.services.segments import add_blank_line, apply_mailing_group
+from rapport.services.segments import add_blank_line, apply_mailing_group, lines_changed
 from rapport.services.segments.files import COLUMNS, export_segment
 from tests.builders_segment_header import make_segment, snapshot
 from tests.conftest import TxFactory
@@ -93,6 +93,8 @@ def test_export_of_many_lines_and_bad_format(
     with fixture_db.begin() as s:
         s.add_all([m.SegmentLine(segment_no=no, line_no=10000 * (i + 1), contact_no=f"B{i:04d}")
                    for i in range(300)])
+        s.flush()
+        lines_changed(s, no, 300)
     path = tmp_path / "big.xlsx"
     with tx() as ctx:
         assert export_segment(ctx, no, path) == 300

@@ -23,6 +23,8 @@ from rapport.services.tables import vouched
 from tests.concurrency import run_at_once
 
 SF = sessionmaker[Session]
+#: Lines are written in plain SQL here, to test the keys the database itself enforces.
+pytestmark = pytest.mark.raw_lines
 LINE = "INSERT INTO segment_line (segment_no, line_no, contact_no) VALUES ('S1', {n}, '{c}')"
 
 

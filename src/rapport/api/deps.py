@@ -34,8 +34,9 @@ bearer = HTTPBearer(auto_error=False, scheme_name="token",
                     "`POST /api/v1/auth/sign-in`).")
 
 
-def get_rapport(request: Request) -> Rapport:
-    """The wiring point of the running application."""
+async def get_rapport(request: Request) -> Rapport:
+    """The wiring point of the running application (``async``: nothing to wait for, so no
+    worker thread is taken for it)."""
     rapport: Rapport = request.app.state.rapport
     return rapport
 
@@ -43,27 +44,35 @@ def get_rapport(request: Request) -> Rapport:
 RapportDep = Annotated[Rapport, Depends(get_rapport)]
 
 
-def get_settings(rapport: RapportDep) -> Settings:
+async def get_settings(rapport: RapportDep) -> Settings:
     """The settings the application was built with."""
     return rapport.settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def get_current_user(
-    rapport: RapportDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Account:
-    """The account of the request's Bearer token; its last use is recorded (once a minute)."""
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None:
         raise AuthenticationError("Sign in: send the header Authorization: Bearer TOKEN",
                                   record="Request", field="Authorization", reason="missing")
+    return credentials.credentials
+
+
+def _touch(rapport: Rapport, principal: users.Principal) -> None:
+    """Record the token's last use (at most once a minute: ``principal.touch``)."""
+    with rapport.use_case(user_id=principal.account.user_id) as ctx:
+        users.touch_token(ctx, principal.token_id)
+
+
+def get_current_user(rapport: RapportDep, credentials: Credentials) -> Account:
+    """The account of the request's Bearer token; its last use is recorded (once a minute)."""
+    token = _token(credentials)
     with rapport.use_case(readonly=True) as ctx:
-        principal = users.authenticate_token(ctx, credentials.credentials)
+        principal = users.authenticate_token(ctx, token)
     if principal.touch:
-        with rapport.use_case(user_id=principal.account.user_id) as ctx:
-            users.touch_token(ctx, principal.token_id)
+        _touch(rapport, principal)
     return principal.account
 
 
@@ -71,11 +80,27 @@ CurrentUser = Annotated[Account, Depends(get_current_user)]
 
 
 def _context(role: Role, *, readonly: bool) -> Callable[..., Iterator[Ctx]]:
-    def context(rapport: RapportDep, user: CurrentUser) -> Iterator[Ctx]:
-        users.require_role(user.user_id, user.role, role)
-        with rapport.use_case(user_id=user.user_id, readonly=readonly) as ctx:
+    """The route's use case, as the account of the request's token. A reading use case checks
+    the token itself (one transaction a request; the last use, at most once a minute, is
+    written just after it); a writing one takes the account checked before it (a writer holds
+    the database's write lock: the token's last use could not be written beside it)."""
+    def read_context(rapport: RapportDep, credentials: Credentials) -> Iterator[Ctx]:
+        token = _token(credentials)
+        with rapport.use_case(readonly=True) as ctx:
+            principal = users.authenticate_token(ctx, token)
+            account = principal.account
+            users.require_role(account.user_id, account.role, role)
+            ctx.user_id = account.user_id.upper()
+            if principal.touch:
+                ctx.after_commit(lambda: _touch(rapport, principal))
             yield ctx
 
+    def write_context(rapport: RapportDep, user: CurrentUser) -> Iterator[Ctx]:
+        users.require_role(user.user_id, user.role, role)
+        with rapport.use_case(user_id=user.user_id) as ctx:
+            yield ctx
+
+    context = read_context if readonly else write_context
     context.__name__ = f"{role.value}_{'read' if readonly else 'write'}_ctx"
     return context
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Query, Response
 from pydantic import BaseModel
 
 T = TypeVar("T")
@@ -28,3 +28,11 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int | None = None
     next_after: str | None = None
+
+
+def json_answer(model: BaseModel) -> Response:
+    """``model`` as the JSON answer, serialised once. A route that returns a model has FastAPI
+    validate it again against its ``response_model`` and serialise it, on another worker
+    thread; a hot read (a page of segment lines) builds its validated model and answers it
+    directly (its ``response_model`` still documents it)."""
+    return Response(model.model_dump_json(), media_type="application/json")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rapport.api.conditional import check_if_match, tagged
 from rapport.api.deps import ReadCtx, WriteCtx
-from rapport.api.paging import Limit, Offset, Page
+from rapport.api.paging import Limit, Offset, Page, json_answer
 from rapport.api.problems import COMMON, problems
 from rapport.api.types import Money, UtcDateTime
 from rapport.services import segments
@@ -133,24 +133,20 @@ class CriteriaStepRead(BaseModel):
     filters: list[FilterRead]
 
 
-_LINE_FIELDS = [name for name in LineRead.model_fields
-                if name not in ("contact_name", "contact_company_name", "attachment")]
-
-
 def segment_read(summary: segments.SegmentSummary) -> SegmentRead:
     h = summary.header
     values: dict[str, Any] = {name: getattr(h, name) for name in SegmentRead.model_fields
                               if hasattr(h, name)}
-    return SegmentRead(**values, no_of_lines=summary.no_of_lines, cost=summary.cost,
-                       duration=summary.duration,
+    values["no_of_lines"] = summary.no_of_lines
+    return SegmentRead(**values, cost=summary.cost, duration=summary.duration,
                        no_of_criteria_actions=summary.no_of_criteria_actions)
 
 
 def line_read(row: segments.LineRow) -> LineRead:
-    values = {name: getattr(row.line, name) for name in _LINE_FIELDS}
-    return LineRead(**values, contact_name=row.contact_name,
-                    contact_company_name=row.contact_company_name,
-                    attachment=row.attachment or "")
+    values = dict(row.line._mapping)  # the resolved line's columns (the extra ones ignored)
+    values.update(contact_name=row.contact_name, contact_company_name=row.contact_company_name,
+                  attachment=row.attachment or "")
+    return LineRead.model_validate(values)
 
 
 def step_read(step: segments.CriteriaStep) -> CriteriaStepRead:
@@ -230,12 +226,13 @@ def list_segment_lines(
     no: SegmentNo, ctx: ReadCtx, limit: Limit = 50,
     after: Annotated[int | None, Query(ge=0, le=2**62, description="The last line no. of the "
                                        "previous page (its next_after).")] = None,
-) -> Page[LineRead]:
+) -> Response:
     """The segment's lines in line order, a page at a time (keyset: pass next_after as after)."""
     page = segments.line_page(ctx, no, after=after, limit=limit)
     items = [line_read(row) for row in page.items]
     last = str(items[-1].line_no) if len(items) == limit else None
-    return Page(items=items, total=page.total, limit=limit, next_after=last)
+    return json_answer(Page[LineRead](items=items, total=page.total, limit=limit,
+                                      next_after=last))
 
 
 @router.post("/{no}/lines", status_code=201, response_model=LineRead,

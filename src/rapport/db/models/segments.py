@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,7 +40,9 @@ def segment_fk() -> Mapped[str]:
 
 
 class SegmentHeader(Base):
-    """A segment (SPEC §2.9). Counts and sums (lines, cost, criteria actions) are computed."""
+    """A segment (SPEC §2.9). Sums (cost, duration) and the criteria actions are computed; the
+    number of lines is kept here by every statement that adds or removes lines (migration 0010,
+    ``services.segments._line_count``), so that a page of lines tells its total for free."""
 
     __tablename__ = "segment_header"
     no: Mapped[str] = code_pk()
@@ -66,6 +69,8 @@ class SegmentHeader(Base):
     no_series: Mapped[str | None] = code_ref("number_series.code")
     user_id: Mapped[str] = text_col(50)
     created_at: Mapped[dt.datetime] = created_at()
+    no_of_lines: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0,
+                                             server_default=text("0"))
 
 
 class LineMembership:

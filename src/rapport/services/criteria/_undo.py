@@ -14,10 +14,11 @@ from contextlib import nullcontext
 from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.orm import Session
 
+from rapport.db.models import rowcount
 from rapport.domain.enums import CriteriaLineType
 from rapport.errors import RuleViolationError
 from rapport.services.context import Ctx
-from rapport.services.segments import action_count, large_step, require_segment
+from rapport.services.segments import action_count, large_step, lines_changed, require_segment
 from rapport.services.tables import (
     CRITERIA,
     HISTORY,
@@ -55,14 +56,16 @@ def go_back(ctx: Ctx, segment_no: str) -> int:
             field="no_of_criteria_actions",
             reason="zero",
         )
+    removed = 0
     if row.first_line_no is not None:
-        _remove_inserted(session, segment_no, row.first_line_no, row.last_line_no)
+        removed = _remove_inserted(session, segment_no, row.first_line_no, row.last_line_no)
     # The journaled lines' contacts all exist while no contact went since they were journaled
     # (migration 0009): the restore then vouches for the lines' contact key.
     unchanged = (row.contact_key_epoch is not None
                  and row.contact_key_epoch == contact_key_epoch(session, locked=True))
     with vouched(session, [("segment_line", "contact_no")]) if unchanged else nullcontext():
-        _restore_deleted(session, segment_no, number)
+        restored = _restore_deleted(session, segment_no, number)
+    lines_changed(session, segment_no, restored - removed)
     session.execute(
         delete(CRITERIA).where(
             CRITERIA.c.segment_no == segment_no, CRITERIA.c.line_no >= row.line_no
@@ -71,18 +74,23 @@ def go_back(ctx: Ctx, segment_no: str) -> int:
     return number - 1
 
 
-def _remove_inserted(session: Session, segment_no: str, first: int, last: int) -> None:
-    """Delete exactly the lines the action inserted, with their data and language rows."""
+def _remove_inserted(session: Session, segment_no: str, first: int, last: int) -> int:
+    """Delete exactly the lines the action inserted, with their data and language rows;
+    returns the number of lines deleted."""
+    deleted = 0
     for table, column in ((LANG, LANG.c.segment_line_no), (LINE_DATA, LINE_DATA.c.line_no),
                           (LINE, LINE.c.line_no)):
-        session.execute(
+        deleted = rowcount(session.execute(
             delete(table).where(table.c.segment_no == segment_no, column.between(first, last),
                                 column != 0)
-        )
+        ))
+    return deleted  # the last statement's: the lines'
 
 
-def _restore_deleted(session: Session, segment_no: str, action_no: int) -> None:
-    """Put back the lines the action deleted, from the journal, then empty it for the action."""
+def _restore_deleted(session: Session, segment_no: str, action_no: int) -> int:
+    """Put back the lines the action deleted, from the journal, then empty it for the action;
+    returns the number of lines put back."""
+    restored = 0
     keys = (LINE, LINE_DATA, LANG)
     journals = (HISTORY, HISTORY_DATA, LANG_HISTORY)
     columns = (["line_no", *MEMBERSHIP], ["line_no", *LINE_FIELDS],
@@ -92,8 +100,11 @@ def _restore_deleted(session: Session, segment_no: str, action_no: int) -> None:
                          journal.c.segment_action_no == action_no)
         rows = (select(journal.c.segment_no, *[journal.c[n] for n in names]).where(of_action)
                 .order_by(journal.c[names[0]]))  # key order: the target's index is walked once
-        session.execute(insert(target).from_select(["segment_no", *names], rows))
+        done = session.execute(insert(target).from_select(["segment_no", *names], rows)
+                               .execution_options(preserve_rowcount=True))
+        restored = rowcount(done) if target is LINE else restored
         session.execute(delete(journal).where(of_action))
+    return restored
 
 
 def reset_criteria(ctx: Ctx, segment_no: str) -> int:

@@ -29,6 +29,7 @@ from rapport.services.segments._inputs import (
     SegmentChanges,
     SegmentInput,
 )
+from rapport.services.segments._line_count import lines_changed
 from rapport.services.segments._line_defaults import LineSource
 from rapport.services.segments._line_languages import line_attachment
 from rapport.services.segments._lines import delete_lines, insert_lines, large_step
@@ -94,6 +95,7 @@ __all__ = [
     "LineChanges",
     "LineFieldChanges",
     "LineRow",
+    "lines_changed",
     "LineSource",
     "LineView",
     "list_lines",

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from rapport.db import models as m
 from rapport.services.context import Ctx, run
 from rapport.services.segments._criteria_log import ActionRef
+from rapport.services.segments._line_count import lines_changed
 from rapport.services.segments._line_defaults import (
     LINE_STEP,
     LineSource,
@@ -84,6 +85,7 @@ def insert_lines(ctx: Ctx, header: m.SegmentHeader, source: LineSource, action: 
     stmt = defaulted_lines(session, header, source, base)
     with vouched(session, [("segment_line", "contact_no")]):  # it joins each line's contact
         count = run(ctx, insert(LINE).from_select(list(stmt.selected_columns.keys()), stmt))
+    lines_changed(session, header.no, count)
     if count:
         _extend_range(session, header.no, action, base + LINE_STEP, base + LINE_STEP * count)
         if source.campaign_column:
@@ -128,6 +130,7 @@ def delete_lines(
         count = _copy_to_journal(ctx, mine, action)
     if not count:
         return 0
+    lines_changed(session, segment_no, -count)
     if _any(session, LINE_DATA, segment_no):
         _journal_data(session, segment_no, action.no, journaled)
     if _any(session, LANG, segment_no, LANG.c.segment_line_no != 0):

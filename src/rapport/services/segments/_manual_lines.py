@@ -21,6 +21,7 @@ from rapport.services.records import get_or_raise
 from rapport.services.segments._criteria_log import record_action
 from rapport.services.segments._fields import campaign_flags, check_value
 from rapport.services.segments._inputs import LineChanges, LineFieldChanges
+from rapport.services.segments._line_count import lines_changed
 from rapport.services.segments._line_defaults import LINE_STEP, LineSource
 from rapport.services.segments._line_languages import (
     edit_line,
@@ -97,6 +98,7 @@ def add_blank_line(ctx: Ctx, segment_no: str) -> int:
         language_code=header.language_code_default or "",
     ))
     ctx.session.flush()
+    lines_changed(ctx.session, header.no, 1)
     return line_no
 
 
@@ -113,6 +115,7 @@ def remove_line(ctx: Ctx, segment_no: str, line_no: int) -> None:
             LINE_DATA.c.segment_no == header.no, LINE_DATA.c.line_no == line_no))
         ctx.session.delete(line)
         ctx.session.flush()
+        lines_changed(ctx.session, header.no, -1)
         drop_attachments(ctx, attachments)
         return
     _reduce(ctx, header.no, line)

@@ -35,5 +35,4 @@ def segment_view(ctx: Ctx, no: str, *, after: int | None = None,
     summary = get_segment(ctx, no)
     return SegmentView(summary, subject_default(ctx, summary.header),
                        segment_criteria(ctx, summary.no),
-                       line_page(ctx, summary.no, after=after, limit=limit,
-                                 total=summary.no_of_lines))
+                       line_page(ctx, summary.no, after=after, limit=limit))

@@ -164,7 +164,7 @@ def _summary_statement(condition: Any, *, offset: int, limit: int | None,
     return (
         select(
             header,
-            func.coalesce(lines.c.n, 0),
+            header.no_of_lines,
             func.coalesce(lines.c.cost, 0) + inherited * func.coalesce(header.unit_cost, 0),
             func.coalesce(lines.c.duration, 0)
             + inherited * func.coalesce(header.unit_duration, 0),

@@ -5,11 +5,11 @@ Each view is a fixed number of queries whatever the page size.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, String, bindparam, func, select
+from sqlalchemy import BigInteger, Integer, Select, Subquery, bindparam, select
 
 from rapport.db import models as m
 from rapport.errors import NotFoundError, ValidationError
@@ -39,55 +39,10 @@ class LineRow:
         return int(self.line.line_no)
 
 
-def list_lines(
-    ctx: Ctx, segment_no: str, *, offset: int = 0, limit: int | None = 100
-) -> list[LineRow]:
-    """A page of the segment's lines in line order, in one query whatever the page size."""
-    header = require_segment(ctx, segment_no, lock=False)
+def _listed(line: Subquery) -> Select[Any]:
+    """The listed rows of the resolved lines ``line``: with the contact's names and the
+    attachment indicator, in line order."""
     contact = m.table(m.Contact).alias("c")
-    line = (resolved_lines().where(LINE.c.segment_no == header.no)
-            .order_by(LINE.c.line_no).offset(offset).limit(limit).subquery("line"))
-    stmt = (
-        select(line, contact.c.name, contact.c.company_name,
-               sl.attachment_indicator(line).label("attachment"))
-        .select_from(line)
-        .outerjoin(contact, contact.c.no == line.c.contact_no)
-        .order_by(line.c.line_no)
-    )
-    # A listed row has the line's columns (and the contact's names and the indicator).
-    return [LineRow(row, row.name or "", row.company_name or "", row.attachment)
-            for row in ctx.session.execute(stmt).all()]
-
-
-def line_page(ctx: Ctx, segment_no: str, *, after: int | None = None, limit: int = 50,
-              total: int | None = None) -> Page[LineRow]:
-    """A page of the segment's lines after line ``after`` (keyset: as fast deep inside a
-    300,000-line segment as at its start), and the number of lines (counted unless the caller
-    read it in the same transaction and passes it as ``total``)."""
-    header = require_segment(ctx, segment_no, lock=False)
-    if limit < 1:
-        raise ValidationError("limit must be at least 1", record=f"Segment {header.no}",
-                              field="limit", reason="out of range")
-    found = ctx.session.execute(_page_statement(after is not None),
-                                {"segment_no": header.no, "after": after, "limit": limit})
-    rows = [LineRow(row, row.name or "", row.company_name or "", row.attachment)
-            for row in found.all()]
-    if total is None:
-        total = ctx.session.scalar(select(func.count()).select_from(LINE)
-                                   .where(LINE.c.segment_no == header.no)) or 0
-    return Page(rows, int(total), limit, 0)
-
-
-@functools.cache
-def _page_statement(keyset: bool) -> Select[Any]:
-    """The statement of a page of lines, after a line when ``keyset`` (built once: the
-    segment, the line and the page size are its parameters)."""
-    contact = m.table(m.Contact).alias("c")
-    query = resolved_lines().where(LINE.c.segment_no == bindparam("segment_no", type_=String()))
-    if keyset:
-        query = query.where(LINE.c.line_no > bindparam("after", type_=BigInteger()))
-    line = (query.order_by(LINE.c.line_no).limit(bindparam("limit", type_=Integer()))
-            .subquery("line"))
     return (
         select(line, contact.c.name, contact.c.company_name,
                sl.attachment_indicator(line).label("attachment"))
@@ -95,6 +50,49 @@ def _page_statement(keyset: bool) -> Select[Any]:
         .outerjoin(contact, contact.c.no == line.c.contact_no)
         .order_by(line.c.line_no)
     )
+
+
+def _rows(ctx: Ctx, stmt: Select[Any], values: dict[str, Any] | None = None) -> list[LineRow]:
+    # A listed row has the line's columns (and the contact's names and the indicator).
+    return [LineRow(row, row.name or "", row.company_name or "", row.attachment)
+            for row in ctx.session.execute(stmt, values).all()]
+
+
+def list_lines(
+    ctx: Ctx, segment_no: str, *, offset: int = 0, limit: int | None = 100
+) -> list[LineRow]:
+    """A page of the segment's lines in line order, in one query whatever the page size."""
+    header = require_segment(ctx, segment_no, lock=False)
+    return _rows(ctx, _listed(resolved_lines().where(LINE.c.segment_no == header.no)
+                              .order_by(LINE.c.line_no).offset(offset).limit(limit)
+                              .subquery("line")))
+
+
+@cache
+def _page_statement() -> Select[Any]:
+    """The keyset page's statement, built once with bound parameters (segment_no, after,
+    limit): resolving every field against the header makes it a large statement, and building
+    it (and its cache key) took most of a page's time; built once, its cache key is kept with
+    it and its compiled form comes from the engine's cache."""
+    return _listed(
+        resolved_lines()
+        .where(LINE.c.segment_no == bindparam("segment_no"),
+               LINE.c.line_no > bindparam("after", type_=BigInteger))
+        .order_by(LINE.c.line_no).limit(bindparam("limit", type_=Integer)).subquery("line"))
+
+
+def line_page(ctx: Ctx, segment_no: str, *, after: int | None = None, limit: int = 50
+              ) -> Page[LineRow]:
+    """A page of the segment's lines after line ``after`` (keyset: as fast deep inside a
+    300,000-line segment as at its start), and the number of lines (kept on the header: two
+    queries)."""
+    header = require_segment(ctx, segment_no, lock=False)
+    if limit < 1:
+        raise ValidationError("limit must be at least 1", record=f"Segment {header.no}",
+                              field="limit", reason="out of range")
+    # Line numbers are positive (0 names the header's language rows): -1 is before the first.
+    values = {"segment_no": header.no, "after": -1 if after is None else after, "limit": limit}
+    return Page(_rows(ctx, _page_statement(), values), header.no_of_lines, limit, 0)
 
 
 def line_row(ctx: Ctx, segment_no: str, line_no: int) -> LineRow:
