@@ -38,5 +38,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("segment_header") as batch:
-        batch.drop_column("no_of_lines")
+    # Not in batch mode on SQLite: rebuilding segment_header would drop the triggers migration
+    # 0002 put on it (SQLite 3.35 and later drop a column in place).
+    op.execute("ALTER TABLE segment_header DROP COLUMN no_of_lines")
