@@ -25,6 +25,12 @@ def tagged(response: Response, model: BaseModel) -> None:
     response.headers["ETag"] = etag_of(model)
 
 
+def created(response: Response, model: BaseModel, location: str) -> None:
+    """Send a new record's ETag and its address (``Location``, under /api/v1)."""
+    tagged(response, model)
+    response.headers["Location"] = f"/api/v1{location}"
+
+
 def check_if_match(if_match: str | None, current: BaseModel, record: str) -> None:
     """Refuse a change without If-Match (428) or with an ETag other than the current (412)."""
     if if_match is None or not if_match.strip():

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Response
 from pydantic import BaseModel, ConfigDict
 
-from rapport.api.conditional import check_if_match, tagged
+from rapport.api.conditional import check_if_match, created, tagged
 from rapport.api.deps import ReadCtx, WriteCtx
 from rapport.api.problems import COMMON, problems
 from rapport.services import contacts
@@ -93,8 +93,7 @@ def create_alt_address(no: ContactNo, body: AltAddressCreate, ctx: WriteCtx,
                        response: Response) -> AltAddressRead:
     """Give the contact an alternate address (used once it has a date range)."""
     read = _read(contacts.create_alt_address(ctx, no, body))
-    tagged(response, read)
-    response.headers["Location"] = f"/api/v1/contacts/{read.contact_no}/alt-addresses/{read.code}"
+    created(response, read, f"/contacts/{read.contact_no}/alt-addresses/{read.code}")
     return read
 
 

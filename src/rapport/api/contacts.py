@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict
 
-from rapport.api.conditional import check_if_match, tagged
+from rapport.api.conditional import check_if_match, created, tagged
 from rapport.api.deps import ReadCtx, WriteCtx
 from rapport.api.paging import Limit, Page
 from rapport.api.problems import COMMON, problems
@@ -131,10 +131,9 @@ def list_contacts(
 def create_contact(body: ContactCreate, ctx: WriteCtx, response: Response) -> ContactRead:
     """Create a company or a person."""
     data = ContactInput(**body.model_dump(exclude={"allow_duplicate"}, exclude_unset=True))
-    created = contacts.create_contact(ctx, data, allow_duplicate=body.allow_duplicate)
-    read = _read(created.contact)
-    tagged(response, read)
-    response.headers["Location"] = f"/api/v1/contacts/{read.no}"
+    made = contacts.create_contact(ctx, data, allow_duplicate=body.allow_duplicate)
+    read = _read(made.contact)
+    created(response, read, f"/contacts/{read.no}")
     return read
 
 

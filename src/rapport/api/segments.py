@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from rapport.api.conditional import check_if_match, tagged
+from rapport.api.conditional import check_if_match, created, tagged
 from rapport.api.deps import ReadCtx, WriteCtx
 from rapport.api.paging import Limit, Offset, Page, json_answer
 from rapport.api.problems import COMMON, problems
@@ -184,8 +184,7 @@ def create_segment(body: SegmentCreate, ctx: WriteCtx, response: Response) -> Se
     """Create a segment."""
     header = segments.create_segment(ctx, body)
     read = segment_read(segments.get_segment(ctx, header.no))
-    tagged(response, read)
-    response.headers["Location"] = f"/api/v1/segments/{read.no}"
+    created(response, read, f"/segments/{read.no}")
     return read
 
 
